@@ -1,0 +1,35 @@
+"""One domain error hierarchy. Messages are for people (Chinese); a rule's error carries its article."""
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None, article: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.article = article
+        self.field = field
+
+    def as_dict(self) -> dict:
+        out = {"detail": self.message, "code": self.code}
+        if self.article:
+            out["article"] = self.article
+        if self.field:
+            out["field"] = self.field
+        return out
+
+
+class NotPermitted(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+
+class CalendarUnknownYear(DomainError):
+    code = "calendar_unknown_year"

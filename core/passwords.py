@@ -1,0 +1,19 @@
+import re
+
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    """At least three of: lower case, upper case, digits, other characters (等保 password policy)."""
+
+    classes = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
+
+    def validate(self, password, user=None):
+        found = sum(1 for pattern in self.classes if re.search(pattern, password or ""))
+        if found < 3:
+            raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类。", code="password_classes")
+        if user is not None and user.get_username() and user.get_username().lower() in (password or "").lower():
+            raise ValidationError("密码不能包含用户名。", code="password_username")
+
+    def get_help_text(self):
+        return "密码至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类，且不含用户名。"

@@ -1,0 +1,16 @@
+"""The shared contract checker against a live server, as the issues require."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHECKER = Path(__file__).resolve().parents[2] / "shared" / "contract" / "check_contract.py"
+
+
+@pytest.mark.skipif(not CHECKER.exists(), reason="shared contract checker not present")
+@pytest.mark.django_db(transaction=True)
+def test_contract_shape_holds(live_server):
+    out = subprocess.run([sys.executable, str(CHECKER), live_server.url], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "contract shape holds" in out.stdout
