@@ -66,6 +66,7 @@ def _seed_awards(request):
 def _isolate_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.AXES_ENABLED = True
+    settings.OTP_REQUIRED = False  # second-factor tests switch it on explicitly
 
 
 def test_db_url() -> str:
