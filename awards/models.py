@@ -1,1 +1,261 @@
-from django.db import models  # noqa: F401
+"""Applicants, cycles (届), applications and what happens to them after the award.
+
+`Application.stage`/`status` are written only by `awards.pipeline.transition`.
+"""
+from django.conf import settings
+from django.db import models
+
+from jurisdictions.models import Award, Body, Jurisdiction, Ruleset
+
+
+class ApplicantKind(models.TextChoices):
+    ORGANIZATION = "organization", "组织"
+    INDIVIDUAL = "individual", "个人"
+
+
+class LegalForm(models.TextChoices):
+    LEGAL_PERSON = "legal_person", "法人"
+    NON_LEGAL_PERSON = "non_legal_person", "非法人组织"
+    BRANCH = "branch", "分支、内设、派出机构"
+
+
+class Applicant(models.Model):
+    """An organisation (统一社会信用代码) or a person (居民身份证号码) that applies."""
+
+    kind = models.CharField("类型", max_length=16, choices=ApplicantKind.choices)
+    name = models.CharField("名称/姓名", max_length=120)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
+    id_number = models.CharField("居民身份证号码", max_length=200, blank=True)  # stored whole, shown masked
+    phone = models.CharField("联系电话", max_length=200, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    registration_date = models.DateField("登记注册日期", null=True, blank=True)
+    county = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="applicants", verbose_name="所在县（市、区、旗）")
+    industry = models.CharField("行业", max_length=60, blank=True)
+    legal_form = models.CharField("组织形式", max_length=20, choices=LegalForm.choices, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="branches",
+                               verbose_name="上级法人/非法人组织")
+    employer = models.CharField("工作单位", max_length=120, blank=True)
+    quality_work_years = models.PositiveIntegerField("从事质量工作年限", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "申报主体"
+
+    def __str__(self):
+        return self.name
+
+
+class ApplicantMember(models.Model):
+    """A login that acts for an applicant (several staff of one organisation, each with their own login)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("applicant", "user")]
+
+
+class Cycle(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "进行中"
+        FINISHED = "finished", "已结束"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="cycles")
+    ruleset = models.ForeignKey(Ruleset, on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveIntegerField("年度")
+    number = models.PositiveIntegerField("届次")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    plan_approval_body = models.CharField("方案批准机关", max_length=120, blank=True)
+    plan_approval_document = models.CharField("批准文号", max_length=80, blank=True)
+    plan_approval_date = models.DateField("批准日期", null=True, blank=True)
+    opened_on = models.DateField("启动日期")
+    filing_deadline = models.DateField("申报截止日期")
+    override_reason = models.CharField("非评选年度启动理由", max_length=300, blank=True)
+    review_closed_at = models.DateTimeField("评审结束时间", null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["award", "-year"]
+        unique_together = [("award", "number")]
+        verbose_name = verbose_name_plural = "评选届次"
+
+    def __str__(self):
+        return f"{self.award.name} {self.year}年（第{self.number}届）"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PENDING = "pending", "待办理"
+    APPROVED = "approved", "已通过，待公示/推进"
+    IN_PUBLICITY = "in_publicity", "公示中"
+    HELD = "held", "异议处理中（暂停）"
+    RETURNED = "returned", "退回补正"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REJECTED = "rejected", "未通过"
+    NOT_ADVANCED = "not_advanced", "未进入下一环节"
+    AWARDED = "awarded", "已获奖"
+    REVOKED = "revoked", "已撤销"
+
+
+TERMINAL = {Status.WITHDRAWN, Status.REJECTED, Status.NOT_ADVANCED, Status.REVOKED}
+
+
+class Application(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="applications")
+    category = models.CharField("类别", max_length=16, choices=ApplicantKind.choices)
+    reference = models.CharField("申报编号", max_length=40, unique=True)
+    stage = models.CharField("环节", max_length=32, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    stage_entered_at = models.DateTimeField(null=True, blank=True)
+    stage_due = models.DateField("办理期限", null=True, blank=True)
+    route_body = models.ForeignKey(Body, null=True, blank=True, on_delete=models.PROTECT, related_name="routed_applications",
+                                   verbose_name="受理/初审机构")
+    declaration = models.JSONField("申报事实", default=dict, blank=True)
+    self_evaluation = models.TextField("自我评价报告", blank=True)
+    internal_publicity_from = models.DateField("内部公示开始", null=True, blank=True)
+    internal_publicity_to = models.DateField("内部公示结束", null=True, blank=True)
+    recommendation = models.TextField("推荐意见", blank=True)
+    encouraged = models.JSONField("鼓励申报类型", default=list, blank=True)
+    materials_version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_on = models.DateField("收到申报材料日期", null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "reference"]
+        unique_together = [("cycle", "applicant", "category")]
+        verbose_name = verbose_name_plural = "申报"
+        indexes = [models.Index(fields=["cycle", "stage", "status"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.applicant.name}"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+
+class StageEvent(models.Model):
+    """History: every transition with who, when, why (and for automatic ones the rule/notice)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    from_stage = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16)
+    to_stage = models.CharField(max_length=32)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=16)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Material(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField("材料名称", max_length=120)
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    trade_secret = models.BooleanField("含商业秘密", default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+
+
+class StageOpinion(models.Model):
+    """An opinion recorded at a stage: the checker's own, another department's, a recommendation."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", "审查意见"
+        DEPARTMENT = "department", "部门意见"
+        RECOMMENDATION = "recommendation", "推荐/审核意见"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="opinions")
+    stage = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    body_name = models.CharField("出具单位", max_length=120)
+    text = models.TextField("意见")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+
+class SupplementRequest(models.Model):
+    """一次性告知: every missing item at once (二连浩特 第十六条)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="supplement_requests")
+    stage = models.CharField(max_length=32)
+    items = models.JSONField("需补正事项")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+
+class Grant(models.Model):
+    """An award won: cycle, category, decision document, prize, certificate serial, validity, revocation."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="grants")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="grants")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="grants", null=True, blank=True)
+    category = models.CharField(max_length=16, choices=ApplicantKind.choices)
+    year = models.PositiveIntegerField("获奖年度")
+    cycle_number = models.PositiveIntegerField("届次")
+    decision_document = models.CharField("表彰决定文号", max_length=80)
+    awarded_on = models.DateField("表彰日期")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    prize_amount = models.DecimalField("奖金（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    serial = models.CharField("证书编号", max_length=40, unique=True)
+    imported = models.BooleanField("历史导入", default=False)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoke_reason = models.CharField("撤销原因", max_length=20, blank=True)
+    revoke_text = models.TextField(blank=True)
+    prize_to_recover = models.DecimalField("应追缴奖金", max_digits=12, decimal_places=2, null=True, blank=True)
+    prize_recovered_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "award"]
+        verbose_name = verbose_name_plural = "获奖记录"
+
+    def __str__(self):
+        return f"{self.award.name} {self.year} {self.applicant.name}"
+
+
+class Ban(models.Model):
+    """Ban registry: who may not apply to which award until when (or through which cycle)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="bans")
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="bans")
+    reason = models.CharField(max_length=20)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)  # for bans in years
+    through_cycle_number = models.PositiveIntegerField(null=True, blank=True)  # for bans in cycles
+    article = models.CharField(max_length=60, blank=True)
+    grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="bans")
+    imported = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PerformanceReport(models.Model):
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="reports")
+    year = models.PositiveIntegerField("报告年度")
+    content = models.TextField("绩效报告")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        unique_together = [("grant", "year")]

@@ -1,1 +1,109 @@
-from django.db import models  # noqa: F401
+"""Notices (公告/通知/公示/征求意见/通报) with their windows, and objections (异议) against listed applicants."""
+from django.conf import settings
+from django.db import models
+
+from awards.models import Application, Cycle
+from jurisdictions.models import Award
+
+
+class NoticeKind(models.TextChoices):
+    CALL = "call", "申报通知/公告"
+    PRE_CHECK_LIST = "pre_check_list", "初审名单公示"
+    ACCEPTED_LIST = "accepted_list", "资格审查（受理）名单公示"
+    ON_SITE_LIST = "on_site_list", "现场评审名单"
+    PUBLIC_COMMENT = "public_comment", "评审结果公开征求意见"
+    CANDIDATE_LIST = "candidate_list", "拟授奖名单公示"
+    AWARD_DECISION = "award_decision", "表彰决定"
+    REVOCATION = "revocation", "撤销公告"
+    CORRECTION = "correction", "更正公告"
+
+
+# Which notice a stage's window publishes.
+STAGE_NOTICE_KIND = {
+    "announcement": NoticeKind.CALL,
+    "pre_check": NoticeKind.PRE_CHECK_LIST,
+    "qualification_review": NoticeKind.ACCEPTED_LIST,
+    "on_site_review": NoticeKind.ON_SITE_LIST,
+    "composite_evaluation": NoticeKind.PUBLIC_COMMENT,
+    "award_publicity": NoticeKind.CANDIDATE_LIST,
+    "commendation": NoticeKind.AWARD_DECISION,
+}
+
+
+class Notice(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "公示中"
+        CLOSED = "closed", "已结束"
+        PERMANENT = "permanent", "长期公开"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="notices")
+    cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField("类型", max_length=20, choices=NoticeKind.choices)
+    stage = models.CharField("环节", max_length=32, blank=True)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", blank=True)
+    issuer = models.CharField("发布机构", max_length=120)
+    contact = models.CharField("联系方式", max_length=200, blank=True)
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.CharField(max_length=16, blank=True)
+    opened_on = models.DateField("开始日期", null=True, blank=True)
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    length = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=16, blank=True)
+    article = models.CharField(max_length=60, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
+    applications = models.ManyToManyField(Application, related_name="notices", blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = verbose_name_plural = "公告公示"
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_window(self) -> bool:
+        return self.closes_at is not None
+
+
+class Objection(models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", "已收到，待审查"
+        ACCEPTED = "accepted", "已受理，调查中"
+        REFUSED = "refused", "不予受理"
+        UPHELD = "upheld", "异议成立"
+        DISMISSED = "dismissed", "异议不成立"
+
+    OPEN_STATES = (State.RECEIVED, State.ACCEPTED)
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
+    receipt_no = models.CharField("受理回执号", max_length=32, unique=True)
+    objector_kind = models.CharField(max_length=16, choices=[("individual", "个人"), ("organization", "单位")])
+    objector_name = models.CharField("姓名/单位名称", max_length=120)
+    objector_phone = models.CharField("联系电话", max_length=200)
+    objector_address = models.CharField("通讯地址", max_length=200)
+    objector_id_number = models.CharField("身份证件号码", max_length=200, blank=True)
+    identity_proof = models.FileField("身份证明/加盖公章的扫描件", upload_to="objections/%Y/")
+    facts = models.TextField("异议事实与理由")
+    evidence = models.FileField("证明材料", upload_to="objections/%Y/", blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True)
+    received_at = models.DateTimeField()
+    review_due = models.DateField("审查期限")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_text = models.TextField(blank=True)
+    findings = models.TextField(blank=True)
+    fraud = models.BooleanField("查实弄虚作假", default=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = verbose_name_plural = "异议"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
