@@ -1,5 +1,23 @@
-"""The deadline sweep. Placeholder until notices exist: reports that there was nothing due."""
+"""The deadline sweep, run every minute by beat (and once by `run_deadlines`): closes due windows and
+flags overdue staff work. Idempotent: a second run finds nothing to do."""
+from __future__ import annotations
+
+import datetime as dt
+
+from core import clock
 
 
-def run_sweep(now=None) -> dict:
-    return {"closed": 0, "advanced": 0, "held": 0, "flagged": 0}
+def flag_overdue(now: dt.datetime) -> int:
+    from awards.models import Application, Status
+
+    today = now.astimezone(clock.SHANGHAI).date()
+    return Application.objects.filter(status__in=[Status.PENDING, Status.APPROVED], stage_due__lt=today).count()
+
+
+def run_sweep(now: dt.datetime | None = None) -> dict:
+    from .windows import close_due_windows
+
+    now = now or clock.now()
+    result = close_due_windows(now)
+    result["overdue"] = flag_overdue(now)
+    return result

@@ -1,0 +1,141 @@
+"""The eligibility engine: every rule of the ruleset against the declaration, the award history and the
+ban registry. Each result carries its article; a rule is passed, failed (with why) or needs a staff
+judgement. Pure except for the history lookups."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from jurisdictions.rules import Rules
+
+PASS, FAIL, JUDGEMENT = "pass", "fail", "judgement"
+OUTCOME_LABELS = {PASS: "符合", FAIL: "不符合", JUDGEMENT: "需人工审核"}
+
+# Declared yes/no facts: the key in the declaration and the answer that passes.
+DECLARED = {
+    "policy_compliance": ("policy_compliance", True),
+    "licences": ("licences", True),
+    "tax_paid_locally": ("tax_paid_locally", True),
+    "good_credit": ("good_credit", True),
+    "no_state_secrets": ("contains_state_secrets", False),
+}
+# "No X in the last N years": the declaration lists the years in which X happened.
+YEARS_FREE = {
+    "no_accidents_years": ("accident_years", "发生事故"),
+    "no_violations_years": ("violation_years", "有违法违规记录"),
+    "no_losses_years": ("loss_years", "出现经营性亏损"),
+    "no_tax_social_insurance_violations_years": ("tax_violation_years", "税收、社保存在严重违法行为"),
+    "no_award_fraud_years": ("award_fraud_years", "参加政府奖项评定存在弄虚作假"),
+    "no_major_complaints_years": ("complaint_years", "有重大质量投诉"),
+    "employer_no_accidents_years": ("employer_accident_years", "任职组织发生重大事故"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class EligibilityResult:
+    code: str
+    text: str
+    article: str | None
+    outcome: str
+    why: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+
+def whole_years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def evaluate_rule(rule: dict, *, applicant, declaration: dict, on: dt.date, award_jurisdiction) -> EligibilityResult:
+    code, text, article = rule["code"], rule.get("text", rule["code"]), rule.get("article")
+
+    def result(outcome, why=""):
+        return EligibilityResult(code, text, article, outcome, why)
+
+    if rule.get("judgement"):
+        return result(JUDGEMENT, "由审查人员依据申报材料判断")
+    if code == "registered_in_jurisdiction":
+        inside = applicant.county.is_within(award_jurisdiction)
+        return result(PASS if inside else FAIL, "" if inside else f"登记地 {applicant.county.name} 不在 {award_jurisdiction.name} 行政区域内")
+    if code == "independent_legal_person":
+        ok = applicant.legal_form == "legal_person"
+        return result(PASS if ok else FAIL, "" if ok else "申报主体不具有独立法人资格")
+    if code == "years_of_operation":
+        if not applicant.registration_date:
+            return result(FAIL, "未填写登记注册日期")
+        years = whole_years_between(applicant.registration_date, on)
+        minimum = rule["min"]
+        if declaration.get("new_economy") and rule.get("new_economy_min") is not None:
+            minimum = rule["new_economy_min"]
+        ok = years >= minimum
+        return result(PASS if ok else FAIL, f"已正常经营 {years} 年，要求 {minimum} 年以上")
+    if code in ("quality_system_years", "quality_work_years"):
+        years = applicant.quality_work_years if code == "quality_work_years" else declaration.get("quality_system_years")
+        if years is None:
+            return result(FAIL, "未填写年限")
+        ok = int(years) >= rule["min"]
+        return result(PASS if ok else FAIL, f"{years} 年，要求 {rule['min']} 年以上")
+    if code == "not_on_abnormal_lists":
+        listed = [name for key, name in (("on_abnormal_list", "经营异常名录"), ("on_serious_violation_list", "严重违法失信名单"))
+                  if declaration.get(key)]
+        return result(FAIL if listed else PASS, "列入" + "、".join(listed) if listed else "")
+    if code in YEARS_FREE:
+        key, what = YEARS_FREE[code]
+        if code == "employer_no_accidents_years" and not declaration.get("is_top_manager"):
+            return result(PASS, "申报人不是组织最高管理者，本条不适用")
+        window_start = on.year - rule["years"] + 1
+        hits = sorted(int(y) for y in declaration.get(key, []) or [] if int(y) >= window_start)
+        return result(FAIL if hits else PASS, f"{'、'.join(map(str, hits))} 年{what}（近 {rule['years']} 年内）" if hits else "")
+    if code in DECLARED:
+        key, passing = DECLARED[code]
+        if key not in declaration:
+            return result(JUDGEMENT, "申报表未作声明")
+        ok = bool(declaration[key]) == passing
+        return result(PASS if ok else FAIL, "" if ok else "申报声明不符合本条")
+    return result(JUDGEMENT, "由审查人员判断")
+
+
+def evaluate(*, rules: Rules, applicant, category: str, declaration: dict, on: dt.date, award) -> list[EligibilityResult]:
+    results = [
+        evaluate_rule(rule, applicant=applicant, declaration=declaration, on=on, award_jurisdiction=award.jurisdiction)
+        for rule in rules.eligibility
+        if rule.get("category") in (None, category)
+    ]
+    results.extend(history_results(rules=rules, applicant=applicant, award=award, on=on))
+    return results
+
+
+def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number: int | None = None) -> list[EligibilityResult]:
+    """Re-application gap after winning and bans (imported history counts the same as history made here)."""
+    from .models import Ban, Cycle, Grant
+
+    out: list[EligibilityResult] = []
+    gap = rules.reapply_after_award
+    if cycle_number is None:
+        last = Cycle.objects.filter(award=award).order_by("-number").values_list("number", flat=True).first()
+        cycle_number = (last or 0) + 1
+    for grant in Grant.objects.filter(applicant=applicant, award=award, revoked_on__isnull=True):
+        if not gap:
+            continue
+        if gap["unit"] == "years":
+            free_from = dt.date(grant.awarded_on.year + gap["length"], grant.awarded_on.month, min(grant.awarded_on.day, 28))
+            blocked = on < free_from
+            why = f"{grant.year} 年获奖，{gap['length']} 年内不得再次申报（{free_from:%Y-%m-%d} 起可申报）"
+        else:
+            first_allowed = grant.cycle_number + gap["length"] + 1
+            blocked = cycle_number < first_allowed
+            why = f"第 {grant.cycle_number} 届获奖，须间隔 {gap['length']} 届，第 {first_allowed} 届起可申报"
+        if blocked:
+            out.append(EligibilityResult("reapply_after_award", gap.get("text", "获奖后再次申报间隔"), gap.get("article"), FAIL, why))
+    for ban in Ban.objects.filter(applicant=applicant, award=award):
+        if ban.ends_on is not None and on <= ban.ends_on:
+            out.append(EligibilityResult("ban", "禁止申报", ban.article, FAIL, f"因{ban.reason}被禁止申报至 {ban.ends_on:%Y-%m-%d}"))
+        elif ban.through_cycle_number is not None and cycle_number <= ban.through_cycle_number:
+            out.append(EligibilityResult("ban", "禁止申报", ban.article, FAIL, f"因{ban.reason}第 {ban.through_cycle_number} 届及以前不受理申报"))
+    return out
+
+
+def blocking(results: list[EligibilityResult]) -> list[EligibilityResult]:
+    return [r for r in results if r.outcome == FAIL]

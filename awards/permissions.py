@@ -1,0 +1,30 @@
+"""Who may act on an application in a role. Roles come from memberships; an applicant's own application
+from ApplicantMember. Returns False rather than raising: callers turn it into 404/403."""
+from jurisdictions.models import Membership
+
+from .models import Applicant, ApplicantMember, Application
+
+
+def is_applicant_member(user, applicant: Applicant) -> bool:
+    return bool(user and user.is_authenticated) and ApplicantMember.objects.filter(applicant=applicant, user=user).exists()
+
+
+def has_role(user, role: str, application: Application) -> bool:
+    if role == "system":
+        return user is None
+    if not user or not user.is_authenticated:
+        return False
+    if role == "applicant":
+        return is_applicant_member(user, application.applicant)
+    award = application.cycle.award
+    qs = Membership.objects.filter(user=user, role=role, active=True)
+    if role == "precheck":
+        return application.route_body_id is not None and qs.filter(body_id=application.route_body_id).exists()
+    if role in ("office", "committee", "supervisor"):
+        return qs.filter(body__jurisdiction_id=award.jurisdiction_id).exists()
+    return False
+
+
+def office_of(user, award) -> bool:
+    return bool(user and user.is_authenticated) and Membership.objects.filter(
+        user=user, role="office", active=True, body__jurisdiction_id=award.jurisdiction_id).exists()

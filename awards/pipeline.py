@@ -1,0 +1,151 @@
+"""The application state machine: one transition table as data and one entry point, `transition`.
+
+An application sits at a stage of its cycle's ruleset (in the ruleset's order) with a status. Nothing
+else writes Application.stage or Application.status.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from django.db import transaction
+
+from core import clock
+from core.audit import log_action
+from core.errors import InvalidTransition, NotPermitted
+from jurisdictions.calendar import deadline_after
+from jurisdictions.rules import STAGE_LABELS, Rules
+
+from . import permissions
+from .models import Application, StageEvent, Status
+
+S = Status
+NEXT = "next"  # target: the next stage of the ruleset, status pending
+STAGE_ACTOR = "stage"  # role: whoever the ruleset names as the stage's actor
+
+
+@dataclasses.dataclass(frozen=True)
+class Action:
+    label: str
+    sources: frozenset
+    target: str  # a Status value or NEXT
+    roles: frozenset
+    needs_reason: bool = False
+    only_without_window: bool = False  # stages with a publicity window go through approve → publish
+
+
+def _a(label, sources, target, roles, **kw):
+    return Action(label, frozenset(sources), target, frozenset(roles), **kw)
+
+
+ACTIVE = {S.DRAFT, S.PENDING, S.APPROVED, S.IN_PUBLICITY, S.HELD, S.RETURNED}
+TABLE: dict[str, Action] = {
+    "submit": _a("提交申报", {S.DRAFT}, NEXT, {"applicant"}),
+    "approve": _a("审查通过", {S.PENDING}, S.APPROVED, {STAGE_ACTOR}),
+    "reject": _a("不予通过", {S.PENDING, S.APPROVED}, S.REJECTED, {STAGE_ACTOR}, needs_reason=True),
+    "request_supplement": _a("退回补正", {S.PENDING}, S.RETURNED, {STAGE_ACTOR}, needs_reason=True),
+    "resubmit": _a("补正后重新提交", {S.RETURNED}, S.PENDING, {"applicant"}),
+    "publish": _a("列入公示", {S.APPROVED}, S.IN_PUBLICITY, {STAGE_ACTOR}),
+    "close_publicity": _a("公示期满无异议", {S.IN_PUBLICITY}, NEXT, {"system"}),
+    "hold": _a("因异议暂停", {S.IN_PUBLICITY}, S.HELD, {"system"}),
+    "release": _a("异议不成立，继续", {S.HELD}, NEXT, {"office", "system"}, needs_reason=True),
+    "remove": _a("异议成立，取消资格", {S.HELD}, S.REJECTED, {"office"}, needs_reason=True),
+    "advance": _a("进入下一环节", {S.PENDING, S.APPROVED}, NEXT, {STAGE_ACTOR}, only_without_window=True),
+    "not_advance": _a("未进入下一环节", {S.PENDING, S.APPROVED}, S.NOT_ADVANCED, {STAGE_ACTOR}, needs_reason=True),
+    "award": _a("授奖", {S.PENDING}, S.AWARDED, {"office"}),
+    "withdraw": _a("申报单位撤回", ACTIVE, S.WITHDRAWN, {"applicant"}, needs_reason=True),
+    "revoke": _a("撤销奖励", {S.AWARDED}, S.REVOKED, {"office"}, needs_reason=True),
+}
+
+
+def rules_for(application: Application) -> Rules:
+    return Rules(application.cycle.ruleset.data)
+
+
+def allowed_roles(action: Action, stage_actor: str) -> set[str]:
+    roles = set(action.roles)
+    if STAGE_ACTOR in roles:
+        roles.discard(STAGE_ACTOR)
+        roles.add(stage_actor)
+        if stage_actor == "committee":
+            roles.add("office")  # the office records the committee's decision after the vote
+    return roles
+
+
+def _stage_due(rules: Rules, stage_code: str, current_due, today):
+    stage = rules.stage(stage_code)
+    if stage.deadline:
+        return deadline_after(today, stage.deadline.length, stage.deadline.unit)
+    # A deadline that spans several stages (二连浩特 第十八条: material review through defense) carries on.
+    for previous in rules.stages[: rules.stage_codes.index(stage_code)]:
+        through = previous.data.get("deadline", {}).get("through") if previous.deadline else None
+        if through and rules.stage_codes.index(through) >= rules.stage_codes.index(stage_code):
+            return current_due
+    return None
+
+
+def available_actions(application: Application, user) -> list[str]:
+    """Actions this user may take now (for buttons); the table and roles decide, nothing else."""
+    rules = rules_for(application)
+    stage = rules.stage(application.stage)
+    out = []
+    for name, action in TABLE.items():
+        if application.status not in action.sources or "system" in action.roles and len(action.roles) == 1:
+            continue
+        if action.only_without_window and (stage.publicity or stage.public_comment):
+            continue
+        if name == "award" and application.stage != "commendation":
+            continue
+        if any(permissions.has_role(user, role, application) for role in allowed_roles(action, stage.actor)):
+            out.append(name)
+    return out
+
+
+def transition(application: Application, *, action: str, actor, role: str, reason: str = "", data: dict | None = None) -> Application:
+    """Locks the row, checks the table, the role and the guard, saves, writes history and the audit log."""
+    if action not in TABLE:
+        raise InvalidTransition(f"未知的操作：{action}。")
+    spec = TABLE[action]
+    with transaction.atomic():
+        app = Application.objects.select_for_update(of=("self",)).select_related("cycle__ruleset", "cycle__award", "applicant").get(pk=application.pk)
+        rules = rules_for(app)
+        stage = rules.stage(app.stage)
+        roles = allowed_roles(spec, stage.actor)
+        if role not in roles:
+            raise NotPermitted(f"“{spec.label}”须由{_role_names(roles)}办理。", code="wrong_role")
+        if not permissions.has_role(actor, role, app):
+            raise NotPermitted("您无权办理该申报。", code="not_permitted")
+        if app.status not in spec.sources:
+            raise InvalidTransition(
+                f"申报 {app.reference} 当前处于“{STAGE_LABELS.get(app.stage, app.stage)}·{Status(app.status).label}”，不能“{spec.label}”。")
+        if spec.only_without_window and (stage.publicity or stage.public_comment):
+            raise InvalidTransition(f"“{stage.label}”环节须经公示（{stage.article}），请先列入公示名单。", article=stage.article)
+        if action == "award" and app.stage != "commendation":
+            raise InvalidTransition("只有在表彰环节才能授奖。")
+        if spec.needs_reason and not (reason or "").strip():
+            raise InvalidTransition(f"“{spec.label}”须填写书面理由。", code="reason_required", field="reason")
+        before = (app.stage, app.status)
+        now = clock.now()
+        if spec.target == NEXT:
+            following = rules.next_stage(app.stage if action != "submit" else "filing")
+            if following is None:
+                raise InvalidTransition("已是最后一个环节。")
+            app.stage, app.status = following.code, S.PENDING
+            app.stage_due = _stage_due(rules, following.code, app.stage_due, clock.today())
+        else:
+            app.status = spec.target
+        app.stage_entered_at = now if app.stage != before[0] else app.stage_entered_at
+        if action == "withdraw":
+            app.withdrawn_reason = reason
+        app.save(update_fields=["stage", "status", "stage_due", "stage_entered_at", "withdrawn_reason"])
+        StageEvent.objects.create(application=app, action=action, from_stage=before[0], from_status=before[1],
+                                  to_stage=app.stage, to_status=app.status, actor=actor if role != "system" else None,
+                                  role=role, reason=reason, data=data or {}, at=now)
+        log_action(f"application.{action}", actor=actor, obj=app, role=role, jurisdiction_code=app.cycle.award.jurisdiction.code,
+                   data={"from": list(before), "to": [app.stage, app.status], "reason": reason, **(data or {})},
+                   actor_label=None if role != "system" else "system")
+    return app
+
+
+def _role_names(roles) -> str:
+    names = {"office": "质量奖办公室", "precheck": "初审机构", "committee": "评审委员会", "applicant": "申报单位/个人", "system": "系统"}
+    return "或".join(names.get(r, r) for r in sorted(roles))

@@ -1,0 +1,419 @@
+"""Writes for applicants, cycles and applications. Views, the API and simulate_cycle all call these."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from core import clock
+from core.audit import log_action
+from core.errors import DomainError, NotPermitted
+from jurisdictions.calendar import compute_window
+from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
+from jurisdictions.rules import Rules
+from jurisdictions.selectors import ruleset_in_force
+
+from . import eligibility, permissions
+from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
+                     PerformanceReport, StageOpinion, Status, SupplementRequest)
+from .pipeline import transition
+from .validators import validate_credit_code, validate_id_number
+
+
+# ---- applicants -------------------------------------------------------------------------------------------
+def applicant_register_organization(*, user, name: str, credit_code: str, county: Jurisdiction, legal_form: str,
+                                    registration_date: dt.date | None, address: str = "", industry: str = "",
+                                    phone: str = "", parent: Applicant | None = None) -> Applicant:
+    code = validate_credit_code(credit_code)
+    if not name.strip():
+        raise DomainError("请填写单位名称。", field="name")
+    if legal_form == "branch" and parent is None:
+        raise DomainError("分支、内设、派出机构须填写其上级法人或非法人组织。", field="parent")
+    if registration_date and registration_date > clock.today():
+        raise DomainError("登记注册日期不能晚于今天。", field="registration_date")
+    with transaction.atomic():
+        if Applicant.objects.filter(credit_code=code).exists():
+            raise DomainError("该统一社会信用代码已注册。如需加入该单位账户，请联系单位已有账户的同事添加。", field="credit_code")
+        applicant = Applicant.objects.create(kind=ApplicantKind.ORGANIZATION, name=name.strip(), credit_code=code, county=county,
+                                             legal_form=legal_form, registration_date=registration_date, address=address,
+                                             industry=industry, phone=phone, parent=parent)
+        ApplicantMember.objects.create(applicant=applicant, user=user)
+        log_action("applicant.register", actor=user, obj=applicant, role="applicant", jurisdiction_code=county.code)
+    return applicant
+
+
+def applicant_register_individual(*, user, name: str, id_number: str, county: Jurisdiction, employer: str,
+                                  quality_work_years: int, phone: str = "", address: str = "") -> Applicant:
+    number = validate_id_number(id_number)
+    if not name.strip():
+        raise DomainError("请填写姓名。", field="name")
+    with transaction.atomic():
+        applicant = Applicant.objects.create(kind=ApplicantKind.INDIVIDUAL, name=name.strip(), id_number=number, county=county,
+                                             employer=employer, quality_work_years=quality_work_years, phone=phone, address=address)
+        ApplicantMember.objects.create(applicant=applicant, user=user)
+        log_action("applicant.register", actor=user, obj=applicant, role="applicant", jurisdiction_code=county.code)
+    return applicant
+
+
+def applicant_add_member(*, applicant: Applicant, actor, new_user) -> ApplicantMember:
+    if not permissions.is_applicant_member(actor, applicant):
+        raise NotPermitted("只有本单位已有账户可以添加同事。")
+    member, _ = ApplicantMember.objects.get_or_create(applicant=applicant, user=new_user)
+    log_action("applicant.add_member", actor=actor, obj=applicant, role="applicant", data={"user": new_user.get_username()})
+    return member
+
+
+# ---- cycles -----------------------------------------------------------------------------------------------
+def cycle_year_allowed(award: Award, rules: Rules, year: int) -> tuple[bool, str]:
+    last = award.cycles.order_by("-year").first()
+    if last is not None and year < last.year + rules.cycle_years:
+        return False, f"本奖项每 {rules.cycle_years} 年评选一次（{rules.data['cycle']['article']}），上一届为 {last.year} 年，{last.year + rules.cycle_years} 年前不是评选年度。"
+    alt = rules.alternation
+    if alt and year in alt.get("region_award_years", []):
+        return False, f"{year} 年是{alt['name']}的评选年度，本奖项与其交替组织（{alt['article']}）。"
+    return True, ""
+
+
+def cycle_open(*, award: Award, actor, year: int, filing_deadline: dt.date, plan_approval_body: str = "",
+               plan_approval_document: str = "", plan_approval_date: dt.date | None = None, override_reason: str = "") -> Cycle:
+    if not permissions.office_of(actor, award):
+        raise NotPermitted("只有本奖项的办公室可以启动评选。")
+    today = clock.today()
+    ruleset = ruleset_in_force(award, today)
+    if ruleset is None:
+        latest = award.rulesets.order_by("-version").first()
+        span = f"（{latest.document_number}，{latest.effective_from} 至 {latest.effective_until or '长期'}）" if latest else ""
+        raise DomainError(f"{award.name}目前没有现行有效的管理办法{span}，不能启动新一届评选。请先录入现行规则版本。", code="ruleset_not_in_force")
+    rules = Rules(ruleset.data)
+    ok, why = cycle_year_allowed(award, rules, year)
+    if not ok and not override_reason.strip():
+        raise DomainError(why + " 如确需启动，请填写理由。", code="not_a_cycle_year", field="year")
+    announcement = rules.stage("announcement") if rules.has_stage("announcement") else None
+    approval = (announcement.data.get("requires_plan_approval") if announcement else None)
+    if approval and not (plan_approval_document and plan_approval_date):
+        raise DomainError(f"启动评选前须将实施方案报{approval['body']}批准（{approval['article']}），请填写批准文号和日期。",
+                          article=approval["article"], field="plan_approval_document")
+    if filing_deadline <= today:
+        raise DomainError("申报截止日期须晚于今天。", field="filing_deadline")
+    if announcement and announcement.publicity:
+        call = compute_window(today, announcement.publicity.length, announcement.publicity.unit)
+        if filing_deadline < call.last_day:
+            raise DomainError(f"申报公告期不得少于{announcement.publicity.length}个工作日（{announcement.publicity.article}），"
+                              f"截止日期不能早于 {call.last_day:%Y-%m-%d}。", field="filing_deadline", article=announcement.publicity.article)
+    with transaction.atomic():
+        number = (award.cycles.aggregate(n=Max("number"))["n"] or 0) + 1
+        cycle = Cycle.objects.create(award=award, ruleset=ruleset, year=year, number=number, opened_on=today,
+                                     filing_deadline=filing_deadline, plan_approval_body=plan_approval_body,
+                                     plan_approval_document=plan_approval_document, plan_approval_date=plan_approval_date,
+                                     override_reason=override_reason if not ok else "", opened_by=actor)
+        log_action("cycle.open", actor=actor, obj=cycle, role="office", jurisdiction_code=award.jurisdiction.code,
+                   data={"ruleset_version": ruleset.version, "override_reason": override_reason if not ok else ""})
+        from publicity.windows import publish_call
+
+        publish_call(cycle=cycle, actor=actor)
+    return cycle
+
+
+# ---- applications -----------------------------------------------------------------------------------------
+def application_create(*, cycle: Cycle, applicant: Applicant, category: str, actor) -> Application:
+    rules = Rules(cycle.ruleset.data)
+    if not permissions.is_applicant_member(actor, applicant):
+        raise NotPermitted("只能为本单位/本人申报。")
+    if category not in rules.categories:
+        raise DomainError(f"{cycle.award.name}不设“{dict(ApplicantKind.choices)[category]}”类别（{rules.applicants.get('article')}）。",
+                          field="category", article=rules.applicants.get("article"))
+    if category != applicant.kind:
+        raise DomainError("申报类别与申报主体类型不一致。", field="category")
+    if applicant.legal_form == "branch" and not rules.applicants.get("branch"):
+        raise DomainError(f"{cycle.award.name}不接受分支机构申报（{rules.applicants.get('article')}）。", article=rules.applicants.get("article"))
+    if applicant.legal_form == "non_legal_person" and not rules.applicants.get("non_legal_person"):
+        raise DomainError(f"{cycle.award.name}要求具有独立法人资格（{rules.applicants.get('article')}）。", article=rules.applicants.get("article"))
+    if cycle.status != Cycle.Status.OPEN or clock.today() > cycle.filing_deadline:
+        raise DomainError(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止。", code="filing_closed")
+    with transaction.atomic():
+        count = Application.objects.filter(cycle=cycle).count() + 1
+        first = rules.application_stages()[0].code
+        app = Application.objects.create(cycle=cycle, applicant=applicant, category=category, stage=first, status=Status.DRAFT,
+                                         reference=f"{cycle.award.slug.upper()}-{cycle.year}-{count:04d}", stage_entered_at=clock.now())
+        log_action("application.create", actor=actor, obj=app, role="applicant", jurisdiction_code=cycle.award.jurisdiction.code)
+    return app
+
+
+DRAFT_FIELDS = ("declaration", "self_evaluation", "internal_publicity_from", "internal_publicity_to", "recommendation", "encouraged")
+
+
+def application_update(*, application: Application, actor, **fields) -> Application:
+    if not permissions.is_applicant_member(actor, application.applicant):
+        raise NotPermitted("只能修改本单位/本人的申报。")
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError("申报提交后材料即冻结，不能修改；如需补正，请等待审查机构的补正通知。", code="frozen")
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise DomainError(f"不能修改这些字段：{sorted(unknown)}。", code="mass_assignment")
+    for key, value in fields.items():
+        setattr(application, key, value)
+    application.save(update_fields=list(fields))
+    log_action("application.update", actor=actor, obj=application, role="applicant", data={"fields": sorted(fields)})
+    return application
+
+
+def material_add(*, application: Application, actor, uploaded_file, title: str, trade_secret: bool = False) -> Material:
+    from django.conf import settings
+
+    if not permissions.is_applicant_member(actor, application.applicant):
+        raise NotPermitted("只能为本单位/本人的申报上传材料。")
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError("申报提交后材料即冻结；补正时可上传新版本材料。", code="frozen")
+    content_type = _validate_upload(uploaded_file)
+    used = sum(m.size for m in application.materials.all())
+    if used + uploaded_file.size > settings.UPLOAD_MAX_APPLICATION_BYTES:
+        raise DomainError(f"本申报材料总量不得超过 {settings.UPLOAD_MAX_APPLICATION_BYTES // (1024 * 1024)} MB。", field="file")
+    version = application.materials_version
+    material = Material.objects.create(application=application, version=version, title=title or uploaded_file.name,
+                                       file=uploaded_file, original_name=uploaded_file.name, size=uploaded_file.size,
+                                       content_type=content_type, trade_secret=trade_secret, uploaded_by=actor)
+    log_action("material.add", actor=actor, obj=application, role="applicant",
+               data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size})
+    return material
+
+
+def _validate_upload(uploaded_file) -> str:
+    from django.conf import settings
+
+    try:
+        from core.uploads import validate_upload
+    except ImportError:  # the upload validator lands with the security work
+        if uploaded_file.size > settings.UPLOAD_MAX_FILE_BYTES:
+            raise DomainError("文件过大。", field="file") from None
+        return getattr(uploaded_file, "content_type", "") or "application/octet-stream"
+    return validate_upload(uploaded_file, max_bytes=settings.UPLOAD_MAX_FILE_BYTES)
+
+
+def eligibility_check(application: Application) -> list[eligibility.EligibilityResult]:
+    rules = Rules(application.cycle.ruleset.data)
+    return eligibility.evaluate(rules=rules, applicant=application.applicant, category=application.category,
+                                declaration=application.declaration, on=clock.today(), award=application.cycle.award)
+
+
+def _route(application: Application, rules: Rules) -> Body:
+    routing = rules.routing
+    award = application.cycle.award
+    county = application.applicant.county
+    if routing["first"] == "award_office":
+        return award.office
+    chosen = application.declaration.get("route_body_id")
+    if routing["first"] == "industry_department_or_market_regulation" and chosen:
+        body = Body.objects.filter(pk=chosen, kind=BodyKind.INDUSTRY_DEPARTMENT, jurisdiction=award.jurisdiction).first()
+        if body is None:
+            raise DomainError("所选行业主管部门不属于本奖项所在地区。", field="route_body_id")
+        return body
+    target = county
+    if routing.get("level") == "prefecture":
+        target = next((j for j in [county, *county.ancestors()] if j.level == "prefecture"), county)
+    body = Body.objects.filter(jurisdiction=target, kind=BodyKind.MARKET_REGULATION).first()
+    if body is None:
+        raise DomainError(f"{target.name}尚未设置市场监督管理部门，无法受理，请联系质量奖办公室。")
+    return body
+
+
+def application_submit(*, application: Application, actor) -> Application:
+    rules = Rules(application.cycle.ruleset.data)
+    cycle = application.cycle
+    if clock.today() > cycle.filing_deadline:
+        raise DomainError(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止。", code="filing_closed")
+    failing = eligibility.blocking(eligibility_check(application))
+    if failing:
+        raise DomainError("不符合申报条件：" + "；".join(f"{r.text}（{r.article}）：{r.why}" for r in failing),
+                          code="ineligible", article=failing[0].article)
+    if rules.has_stage("internal_publicity"):
+        stage = rules.stage("internal_publicity")
+        start, end = application.internal_publicity_from, application.internal_publicity_to
+        if not (start and end):
+            raise DomainError(f"请填写单位内部公示的起止日期（{stage.article}）。", field="internal_publicity_from", article=stage.article)
+        needed = compute_window(start, stage.publicity.length, stage.publicity.unit)
+        if end < needed.last_day or end > clock.today():
+            raise DomainError(f"内部公示不少于{stage.publicity.length}个工作日（{stage.article}）：自 {start:%Y-%m-%d} 起至少公示至 "
+                              f"{needed.last_day:%Y-%m-%d}，且须已结束。", field="internal_publicity_to", article=stage.article)
+    rec = rules.recommendation
+    needs_rec = rec.get("required") and rules.routing["first"] == "award_office"  # otherwise the pre-check issues it
+    if application.applicant.legal_form == "branch" and rec.get("branch_required"):
+        needs_rec = True
+    if needs_rec and not application.recommendation.strip():
+        raise DomainError(f"须附推荐意见（{rec.get('article')}）。", field="recommendation", article=rec.get("article"))
+    if not application.self_evaluation.strip():
+        raise DomainError("请填写自我评价报告。", field="self_evaluation")
+    with transaction.atomic():
+        application.route_body = _route(application, rules)
+        application.submitted_at = clock.now()
+        application.received_on = clock.today()
+        application.save(update_fields=["route_body", "submitted_at", "received_on"])
+        return transition(application, action="submit", actor=actor, role="applicant")
+
+
+def supplement_request(*, application: Application, actor, role: str, items: list[str]) -> SupplementRequest:
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise DomainError("请逐项列出需要补正的内容（一次性告知）。", field="items")
+    with transaction.atomic():
+        app = transition(application, action="request_supplement", actor=actor, role=role, reason="；".join(items),
+                         data={"items": items})
+        req = SupplementRequest.objects.create(application=app, stage=app.stage, items=items, requested_by=actor, requested_at=clock.now())
+    return req
+
+
+def supplement_answer(*, application: Application, actor, answer: str) -> Application:
+    with transaction.atomic():
+        req = application.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        if req is not None:
+            req.answered_at, req.answer = clock.now(), answer
+            req.save(update_fields=["answered_at", "answer"])
+        app = transition(application, action="resubmit", actor=actor, role="applicant", reason=answer)
+        app.materials_version += 1  # a supplement creates a new version; the old files are kept
+        app.received_on = clock.today()
+        app.save(update_fields=["materials_version", "received_on"])
+    return app
+
+
+def opinion_record(*, application: Application, actor, role: str, kind: str, body_name: str, text: str) -> StageOpinion:
+    if not permissions.has_role(actor, role, application) or role not in ("precheck", "office"):
+        raise NotPermitted("您无权为该申报记录意见。")
+    if not text.strip():
+        raise DomainError("请填写意见内容。", field="text")
+    op = StageOpinion.objects.create(application=application, stage=application.stage, kind=kind, body_name=body_name, text=text,
+                                     author=actor, at=clock.now())
+    if kind == StageOpinion.Kind.RECOMMENDATION:
+        application.recommendation = text
+        application.save(update_fields=["recommendation"])
+    log_action("application.opinion", actor=actor, obj=application, role=role, data={"kind": kind, "body": body_name})
+    return op
+
+
+def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reason: str) -> dict:
+    """好中选优: the office advances the chosen applications; the rest at this stage do not advance."""
+    apps = list(cycle.applications.filter(stage=stage, status__in=[Status.PENDING, Status.APPROVED]))
+    chosen = set(advancing)
+    unknown = chosen - {a.pk for a in apps}
+    if unknown:
+        raise DomainError("所选申报不在本环节的待办名单中。")
+    out = {"advanced": [], "not_advanced": []}
+    with transaction.atomic():
+        for app in apps:
+            if app.pk in chosen:
+                transition(app, action="advance", actor=actor, role="office", reason=reason)
+                out["advanced"].append(app.pk)
+            else:
+                transition(app, action="not_advance", actor=actor, role="office", reason=reason or "未入选")
+                out["not_advanced"].append(app.pk)
+    return out
+
+
+def approval_record(*, cycle: Cycle, actor, body: str, document: str, date: dt.date) -> list[Application]:
+    if not document.strip():
+        raise DomainError("请填写批准文件文号。", field="document")
+    apps = list(cycle.applications.filter(stage="approval", status=Status.PENDING))
+    return [transition(a, action="advance", actor=actor, role="office", reason=f"{body}批准：{document}（{date:%Y-%m-%d}）",
+                       data={"document": document, "date": date.isoformat()}) for a in apps]
+
+
+def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> list[Grant]:
+    rules = Rules(cycle.ruleset.data)
+    if not permissions.office_of(actor, cycle.award):
+        raise NotPermitted("只有办公室可以办理表彰。")
+    if not decision_document.strip():
+        raise DomainError("请填写表彰决定文号。", field="decision_document")
+    apps = list(cycle.applications.filter(stage="commendation", status=Status.PENDING).select_related("applicant"))
+    for category in rules.categories:
+        n = sum(1 for a in apps if a.category == category)
+        if n > rules.quota(category):
+            raise DomainError(f"“{dict(ApplicantKind.choices)[category]}”类拟授奖 {n} 个，超过名额 {rules.quota(category)} 个（{rules.data['quota']['article']}）。")
+    if rules.quota_total is not None and len(apps) > rules.quota_total:
+        raise DomainError(f"拟授奖 {len(apps)} 个，超过每届总数 {rules.quota_total} 个（{rules.data['quota']['article']}）。")
+    validity = rules.data.get("award_validity_years")
+    grants = []
+    with transaction.atomic():
+        for i, app in enumerate(apps, start=1):
+            transition(app, action="award", actor=actor, role="office", reason=decision_document)
+            grants.append(Grant.objects.create(
+                application=app, applicant=app.applicant, award=cycle.award, cycle=cycle, category=app.category, year=cycle.year,
+                cycle_number=cycle.number, decision_document=decision_document, awarded_on=date,
+                valid_until=dt.date(date.year + validity["length"], date.month, min(date.day, 28)) if validity else None,
+                prize_amount=rules.prize(app.category), serial=f"{cycle.award.jurisdiction.code}-{cycle.year}-{cycle.number:02d}-{i:03d}"))
+        cycle.status = Cycle.Status.FINISHED
+        cycle.save(update_fields=["status"])
+        log_action("cycle.commend", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
+                   data={"decision": decision_document, "grants": [g.serial for g in grants]})
+        from publicity.windows import publish_award_decision
+
+        publish_award_decision(cycle=cycle, actor=actor, grants=grants, decision_document=decision_document)
+    return grants
+
+
+def withdraw(*, application: Application, actor, reason: str) -> Application:
+    return transition(application, action="withdraw", actor=actor, role="applicant", reason=reason)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
+    """Revokes an award with a reason and a public notice; writes the ban the ruleset gives for the reason
+    and the prize money to recover where the ruleset says so."""
+    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
+    if not permissions.office_of(actor, grant.award):
+        raise NotPermitted("只有办公室可以撤销奖励。")
+    rule = rules.revocation_for(reason) if rules else None
+    if rules and rule is None:
+        raise DomainError("本奖项的管理办法没有规定这一撤销情形。", field="reason")
+    today = clock.today()
+    if rule and rule.get("within_years") and today > _add_years(grant.awarded_on, rule["within_years"]):
+        raise DomainError(f"该情形须在获奖后 {rule['within_years']} 年内发生方可撤销（{rule['article']}）。", article=rule["article"])
+    with transaction.atomic():
+        transition(grant.application, action="revoke", actor=actor, role="office", reason=text, data={"reason": reason})
+        grant.revoked_on, grant.revoke_reason, grant.revoke_text = today, reason, text
+        if rule and rule.get("recover_prize") and grant.prize_amount:
+            grant.prize_to_recover = grant.prize_amount
+        grant.save(update_fields=["revoked_on", "revoke_reason", "revoke_text", "prize_to_recover"])
+        ban_rule = rules.ban_for(reason) if rules else None
+        if ban_rule:
+            ban = Ban(applicant=grant.applicant, award=grant.award, reason=reason, starts_on=today, article=ban_rule["article"], grant=grant)
+            if ban_rule["unit"] == "years":
+                ban.ends_on = _add_years(today, ban_rule["length"])
+            else:
+                last = grant.award.cycles.aggregate(n=Max("number"))["n"] or grant.cycle_number
+                ban.through_cycle_number = last + ban_rule["length"]
+            ban.save()
+        log_action("grant.revoke", actor=actor, obj=grant, role="office", jurisdiction_code=grant.award.jurisdiction.code,
+                   data={"reason": reason, "ban": ban_rule, "recover": str(grant.prize_to_recover or "")})
+        from publicity.windows import publish_revocation
+
+        publish_revocation(grant=grant, actor=actor)
+    return grant
+
+
+def performance_report_submit(*, grant: Grant, actor, year: int, content: str) -> PerformanceReport:
+    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
+    years = rules.performance_report_years if rules else 0
+    if not permissions.is_applicant_member(actor, grant.applicant):
+        raise NotPermitted("只能为本单位提交绩效报告。")
+    if not years:
+        raise DomainError("本奖项的管理办法未要求提交年度绩效报告。")
+    if not (grant.year < year <= grant.year + years):
+        raise DomainError(f"绩效报告年度应为获奖后 {years} 年内（{grant.year + 1}–{grant.year + years} 年）。", field="year")
+    if not content.strip():
+        raise DomainError("请填写绩效报告内容。", field="content")
+    report, created = PerformanceReport.objects.get_or_create(grant=grant, year=year, defaults={
+        "content": content, "submitted_by": actor, "submitted_at": clock.now()})
+    if not created:
+        raise DomainError(f"{year} 年度绩效报告已提交。", field="year")
+    log_action("grant.performance_report", actor=actor, obj=grant, role="applicant", data={"year": year})
+    return report
+
+
+def prize_total(grants) -> Decimal:
+    return sum((g.prize_amount or Decimal(0)) for g in grants)
