@@ -1,24 +1,67 @@
+import ipaddress
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
 
 from .context import request_ip
 
+SESSION_LAST_SEEN = "_last_seen"
+SESSION_AUTH_AT = "_auth_at"
+
+
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
 
 def client_ip(request) -> str | None:
-    """The client address: X-Forwarded-For only through the configured number of trusted proxies."""
+    """The client address. With PROXY_COUNT=0 it is REMOTE_ADDR and X-Forwarded-For is ignored (anyone can
+    send it). With PROXY_COUNT=N only the hop appended by the N-th trusted proxy counts: the N-th entry
+    from the right; whatever the client put further left is ignored. Also used by django-axes
+    (AXES_CLIENT_IP_CALLABLE), so a spoofed header cannot reset a lockout counter."""
     proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+            ip = _valid_ip(hops[-proxies])
+            if ip:
+                return ip
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
+
+
+def _end_session(request, reason: str) -> None:
+    request._logout_reason = reason
+    logout(request)
+
+
+def _flush_refused_session(request) -> None:
+    """A session still names a user the auth backend refused (ModelBackend refuses is_active=False):
+    end it for good, so re-enabling the account does not bring the old session back."""
+    from django.contrib.auth import SESSION_KEY, get_user_model
+
+    user_id = request.session.get(SESSION_KEY)
+    if user_id is None:
+        return
+    from .audit import log_action
+
+    former = get_user_model()._default_manager.filter(pk=user_id).first()
+    request.session.flush()
+    if former is not None:
+        log_action("auth.logout", actor=former, data={"reason": "disabled" if not former.is_active else "refused"})
 
 
 class RequestContextMiddleware:
-    """Records the client IP for the audit log and ends sessions idle longer than SESSION_IDLE_SECONDS."""
+    """Records the client IP for the audit log and ends sessions that are idle longer than
+    SESSION_IDLE_SECONDS, older than SESSION_ABSOLUTE_SECONDS, or whose user has been disabled.
+
+    Wall-clock time on purpose (not core.clock: simulations move the business clock)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,14 +69,82 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = request_ip.set(client_ip(request))
         try:
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and hasattr(request, "session"):
-                stamp = time.time()
-                last = request.session.get("_last_seen")
-                if last and stamp - last > settings.SESSION_IDLE_SECONDS:
-                    logout(request)
-                else:
-                    request.session["_last_seen"] = stamp
+            self._check_session(request)
             return self.get_response(request)
         finally:
             request_ip.reset(token)
+
+    @staticmethod
+    def _check_session(request):
+        user = getattr(request, "user", None)
+        if user is None or not hasattr(request, "session"):
+            return
+        if not user.is_authenticated:
+            _flush_refused_session(request)
+            return
+        stamp = time.time()
+        session = request.session
+        last = session.get(SESSION_LAST_SEEN)
+        started = session.get(SESSION_AUTH_AT)
+        absolute = getattr(settings, "SESSION_ABSOLUTE_SECONDS", settings.SESSION_COOKIE_AGE)
+        if not user.is_active:
+            _end_session(request, "disabled")
+        elif last and stamp - last > settings.SESSION_IDLE_SECONDS:
+            _end_session(request, "idle")
+        elif started and stamp - started > absolute:
+            _end_session(request, "absolute")
+        else:
+            if not started:
+                session[SESSION_AUTH_AT] = stamp
+            session[SESSION_LAST_SEEN] = stamp
+
+
+# Pages an authenticated but not yet OTP-verified session may still open.
+OTP_OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/admin/login/", "/admin/logout/",
+                  "/static/", "/healthz", "/notices/", "/winners/", "/criteria/", "/rules/")
+
+
+def _otp_open(path: str) -> bool:
+    return path == "/" or path.startswith(OTP_OPEN_PATHS)
+
+
+class OTPRequiredMiddleware:
+    """Until a session that needs the second factor (see core.otp) has passed /accounts/otp/, every
+    non-public page redirects there and the API answers 403. Token-authenticated API requests carry no
+    session user here: tokens are only issued to OTP-verified sessions (core.api_auth)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .otp import needs_verification
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _otp_open(request.path) and needs_verification(user):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "需要先完成双因素认证（动态验证码）。", "code": "otp_required"},
+                                    status=403, json_dumps_params={"ensure_ascii": False})
+            return redirect("/accounts/otp/?" + urlencode({"next": request.get_full_path()}))
+        return self.get_response(request)
+
+
+CSP_DEFAULT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+               "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# Swagger UI (drf-spectacular) loads its bundle from a CDN and boots with an inline script: only there.
+CSP_API_DOCS = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net; "
+                "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds Content-Security-Policy (same-origin only) unless a view set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            policy = CSP_API_DOCS if request.path.startswith("/api/docs/") else CSP_DEFAULT
+            response["Content-Security-Policy"] = policy
+        return response
