@@ -44,3 +44,44 @@ def ruleset_current(award: Award) -> Ruleset | None:
 
 def awards_public():
     return Award.objects.select_related("jurisdiction").prefetch_related("rulesets").order_by("jurisdiction__code")
+
+
+def ruleset_versions(award: Award) -> list[Ruleset]:
+    """Every version of an award's ruleset, newest first."""
+    return list(award.rulesets.select_related("created_by").order_by("-version"))
+
+
+def ruleset_status(ruleset: Ruleset, in_force: Ruleset | None = None, day: dt.date | None = None) -> tuple[str, str]:
+    """(code, label) of a version today: in_force / superseded / expired / pending."""
+    day = day or clock.today()
+    if in_force is None:
+        in_force = ruleset_in_force(ruleset.award, day)
+    if in_force is not None and in_force.pk == ruleset.pk:
+        return "in_force", "现行有效"
+    if ruleset.effective_from > day:
+        return "pending", "未生效"
+    if ruleset.in_force_on(day) and in_force is not None:
+        return "superseded", f"已被第{in_force.version}版取代"
+    return "expired", "已失效"
+
+
+def awards_editable(user):
+    """Awards whose ruleset this user may edit: office staff of the award's jurisdiction."""
+    return Award.objects.filter(jurisdiction_id__in=user_jurisdiction_ids(user, "office")).select_related("jurisdiction")
+
+
+def is_office_anywhere(user) -> bool:
+    return memberships(user, "office").exists()
+
+
+def calendar_overrides(year: int | None = None):
+    from .models import CalendarOverride
+
+    qs = CalendarOverride.objects.order_by("day")
+    return qs.filter(day__year=year) if year else qs
+
+
+def calendar_declared_years():
+    from .models import CalendarYear
+
+    return CalendarYear.objects.order_by("year")

@@ -1,0 +1,173 @@
+"""Public ruleset pages, the office's ruleset editor and the working-day calendar administration.
+Views only read through selectors, write through services and render presenters."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core import clock
+from core.errors import DomainError
+
+from . import selectors, services
+from .calendar import UNIT_LABELS, compute_window, known_years, library_years
+from .forms import CalendarOverrideForm, CalendarYearForm, RulesetEditForm, WindowCalculatorForm
+from .models import Award
+from .presenters import present_ruleset, ruleset_diff
+
+
+def _award(slug: str) -> Award:
+    return get_object_or_404(selectors.awards_public(), slug=slug)
+
+
+def rules_index(request):
+    rows = []
+    today = clock.today()
+    for award in selectors.awards_public():
+        current = selectors.ruleset_current(award)
+        in_force = selectors.ruleset_in_force(award, today)
+        status = selectors.ruleset_status(current, in_force, today) if current else ("none", "尚无规则")
+        rows.append({"award": award, "ruleset": current, "status": status})
+    return render(request, "jurisdictions/rules_index.html", {"rows": rows})
+
+
+def _ruleset_page(request, award: Award, ruleset, *, pinned: bool):
+    versions = selectors.ruleset_versions(award)
+    in_force = selectors.ruleset_in_force(award)
+    status = selectors.ruleset_status(ruleset, in_force)
+    version_rows = [{"ruleset": r, "status": selectors.ruleset_status(r, in_force)} for r in versions]
+    can_edit = request.user.is_authenticated and selectors.is_award_office(request.user, award)
+    return render(request, "jurisdictions/ruleset_detail.html", {
+        "award": award, "ruleset": ruleset, "status": status, "sections": present_ruleset(ruleset.data),
+        "versions": version_rows, "pinned": pinned, "can_edit": can_edit,
+        "diff_a": versions[1].version if len(versions) > 1 else ruleset.version,
+        "diff_b": versions[0].version if versions else ruleset.version,
+    })
+
+
+def ruleset_detail(request, slug):
+    award = _award(slug)
+    ruleset = selectors.ruleset_current(award)
+    if ruleset is None:
+        raise Http404("该奖项尚无规则。")
+    return _ruleset_page(request, award, ruleset, pinned=False)
+
+
+def ruleset_version(request, slug, version):
+    award = _award(slug)
+    ruleset = get_object_or_404(award.rulesets, version=version)
+    return _ruleset_page(request, award, ruleset, pinned=True)
+
+
+def ruleset_diff_view(request, slug):
+    award = _award(slug)
+    versions = selectors.ruleset_versions(award)
+    if not versions:
+        raise Http404("该奖项尚无规则。")
+    by_number = {r.version: r for r in versions}
+    default_b = versions[0].version
+    default_a = versions[1].version if len(versions) > 1 else default_b
+    try:
+        a = int(request.GET.get("a", default_a))
+        b = int(request.GET.get("b", default_b))
+    except ValueError:
+        raise Http404("版本号无效。") from None
+    if a not in by_number or b not in by_number:
+        raise Http404("没有该版本。")
+    old, new = by_number[a], by_number[b]
+    return render(request, "jurisdictions/ruleset_diff.html", {
+        "award": award, "old": old, "new": new, "changes": ruleset_diff(old.data, new.data), "versions": versions,
+    })
+
+
+@login_required
+def ruleset_edit(request, slug):
+    # Another jurisdiction's award (or no office role at all) answers 404: tenancy fails closed.
+    award = get_object_or_404(selectors.awards_editable(request.user), slug=slug)
+    latest = award.rulesets.order_by("-version").first()
+    if latest is None:
+        raise Http404("该奖项尚无规则。")
+    data, conflict = None, False
+    if request.method == "POST":
+        data = request.POST.copy()
+        conflict = data.get("base_version") != str(latest.version)
+        data["base_version"] = str(latest.version)  # the next save compares against the version shown now
+    form = RulesetEditForm(data, base_data=latest.data, base_version=latest.version)
+    if request.method == "POST" and form.is_valid():
+        if conflict:
+            form.add_error(None, f"在您编辑期间规则已更新为第{latest.version}版。请核对下方内容后再次保存。")
+        else:
+            try:
+                ruleset = services.ruleset_save_new_version(award=award, data=form.new_data,
+                                                            note=form.cleaned_data["note"].strip(), actor=request.user)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已保存为第{ruleset.version}版。已开始的评选周期继续沿用其开始时的版本。")
+                return redirect("ruleset-version", slug=award.slug, version=ruleset.version)
+    in_force = selectors.ruleset_in_force(award)
+    return render(request, "jurisdictions/ruleset_edit.html", {
+        "award": award, "latest": latest, "form": form, "in_force": in_force,
+        "latest_status": selectors.ruleset_status(latest, in_force),
+    })
+
+
+def calendar_admin(request):
+    """Known years and overrides (public); forms to enter a notice (office staff); a window calculator (public)."""
+    is_office = request.user.is_authenticated and selectors.is_office_anywhere(request.user)
+    override_form = CalendarOverrideForm(prefix="ov")
+    year_form = CalendarYearForm(prefix="yr")
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_office:
+            raise PermissionDenied("只有质量奖办公室工作人员可以录入工作日历。")
+        action = request.POST.get("action")
+        if action == "override":
+            override_form = CalendarOverrideForm(request.POST, prefix="ov")
+            if override_form.is_valid():
+                data = override_form.cleaned_data
+                try:
+                    obj = services.calendar_override_set(day=data["day"], is_working=data["is_working"], name=data["name"],
+                                                         source=data["source"], actor=request.user)
+                except DomainError as exc:
+                    override_form.add_error(exc.field if exc.field in override_form.fields else None, exc.message)
+                else:
+                    kind = "工作日" if obj.is_working else "休息日"
+                    messages.success(request, f"已录入：{obj.day.year}年{obj.day.month}月{obj.day.day}日为{kind}。")
+                    return redirect(reverse("calendar-admin"))
+        elif action == "declare":
+            year_form = CalendarYearForm(request.POST, prefix="yr")
+            if year_form.is_valid():
+                data = year_form.cleaned_data
+                try:
+                    services.calendar_year_declare(year=data["year"], source=data["source"], actor=request.user)
+                except DomainError as exc:
+                    year_form.add_error(exc.field if exc.field in year_form.fields else None, exc.message)
+                else:
+                    messages.success(request, f"已确认 {data['year']} 年的节假日安排录入完毕，该年度可以计算工作日。")
+                    return redirect(reverse("calendar-admin"))
+        else:
+            messages.error(request, "未知的操作。")
+    calculator = WindowCalculatorForm(request.GET if "start" in request.GET else None)
+    window, window_error = None, None
+    if calculator.is_bound and calculator.is_valid():
+        data = calculator.cleaned_data
+        try:
+            window = compute_window(data["start"], data["length"], data["unit"])
+        except DomainError as exc:
+            window_error = exc.message
+    library = library_years()
+    declared = list(selectors.calendar_declared_years())
+    return render(request, "jurisdictions/calendar_admin.html", {
+        "is_office": is_office, "override_form": override_form, "year_form": year_form,
+        "calculator": calculator, "window": window, "window_error": window_error,
+        "unit_label": UNIT_LABELS.get(calculator.cleaned_data.get("unit")) if window else "",
+        "library_range": (min(library), max(library)) if library else None,
+        "declared": declared, "known": known_years(),
+        "overrides": list(selectors.calendar_overrides().select_related("created_by")),
+    })
