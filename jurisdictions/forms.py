@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from .calendar import UNIT_LABELS, UNITS
-from .rules import BAN_REASONS, STAGE_LABELS, WINDOW_KEYS, validate_ruleset_data
+from .rules import BAN_REASONS, STAGE_CODES, STAGE_LABELS, WINDOW_KEYS, validate_ruleset_data
 
 WINDOW_LABELS = {"publicity": "公示期", "public_comment": "征求意见期", "deadline": "办理时限"}
 UNIT_CHOICES = [(u, UNIT_LABELS[u].removeprefix("个")) for u in UNITS]  # 工作日 / 天
@@ -90,10 +90,11 @@ def field_specs(data: dict) -> list[FieldSpec]:
                 continue
             base = ("stages", {"code": code}, key)
             hint = f"环节 {code} 的 {key}"
+            window_label = "公告期" if (code, key) == ("announcement", "publicity") else WINDOW_LABELS[key]
             specs.append(FieldSpec(f"stage__{code}__{key}__length", base + ("length",), "环节期限",
-                                   f"{stage_label} · {WINDOW_LABELS[key]}长度", "int", f"{hint}.length", 1, 400))
+                                   f"{stage_label} · {window_label}长度", "int", f"{hint}.length", 1, 400))
             specs.append(FieldSpec(f"stage__{code}__{key}__unit", base + ("unit",), "环节期限",
-                                   f"{stage_label} · {WINDOW_LABELS[key]}单位", "unit", f"{hint}.unit"))
+                                   f"{stage_label} · {window_label}单位", "unit", f"{hint}.unit"))
     if isinstance(data.get("reapply_after_award"), dict):
         specs.append(FieldSpec("reapply_length", ("reapply_after_award", "length"), "再次申报与禁止申报",
                                "获奖后再次申报间隔", "int", "reapply_after_award.length", 0, 50))
@@ -111,8 +112,9 @@ def field_specs(data: dict) -> list[FieldSpec]:
     for cat, label in (("organization", "组织"), ("individual", "个人")):
         specs.append(FieldSpec(f"prize_{cat}", ("prize", cat), "奖金", f"奖金（元）：{label}（不设奖金请留空）",
                                "optional_int", f"prize.{cat}", 0, 100_000_000))
-    for stage_code, value in (data.get("composite_weights") or {}).items():
-        if stage_code in STAGE_LABELS:
+    weights = data.get("composite_weights") or {}
+    for stage_code in STAGE_CODES:  # stage order, not the stored key order (jsonb sorts keys)
+        if stage_code in weights:
             specs.append(FieldSpec(f"weight__{stage_code}", ("composite_weights", stage_code), "综合评价权重",
                                    f"{STAGE_LABELS[stage_code]}权重（0–1）", "weight"))
     specs.append(FieldSpec("committee_quorum", ("committee", "quorum"), "审议表决", "法定到会比例（如 2/3）", "fraction"))

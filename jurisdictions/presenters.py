@@ -8,7 +8,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from .calendar import UNIT_LABELS
-from .rules import BAN_REASONS, CATEGORY_LABELS, STAGE_LABELS
+from .rules import BAN_REASONS, CATEGORY_LABELS, STAGE_CODES, STAGE_LABELS
 
 ACTOR_LABELS = {"office": "质量奖办公室", "applicant": "申报单位", "precheck": "初审部门", "committee": "评审委员会/领导小组"}
 PERIOD_UNITS = {"years": "年", "cycles": "届"}
@@ -336,7 +336,8 @@ def _committee(data: dict) -> Section:
 
 def _weights(data: dict) -> Section:
     weights = data.get("composite_weights") or {}
-    parts = [f"{STAGE_LABELS[k]} {percent(v)}" for k, v in weights.items() if k in STAGE_LABELS]
+    # stage order, not the stored key order (jsonb sorts keys)
+    parts = [f"{STAGE_LABELS[code]} {percent(weights[code])}" for code in STAGE_CODES if code in weights]
     items = [Item("、".join(parts) if parts else "未设定", weights.get("article"))]
     if weights.get("note"):
         items.append(Item(weights["note"], muted=True))

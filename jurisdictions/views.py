@@ -116,6 +116,19 @@ def ruleset_edit(request, slug):
     })
 
 
+def year_ranges(years: list[int]) -> str:
+    """[2004, ..., 2026, 2028] -> 2004—2026年、2028年"""
+    out, run = [], []
+    for year in sorted(years):
+        if run and year != run[-1] + 1:
+            out.append(run)
+            run = []
+        run.append(year)
+    if run:
+        out.append(run)
+    return "、".join(f"{r[0]}—{r[-1]}年" if len(r) > 1 else f"{r[0]}年" for r in out)
+
+
 def calendar_admin(request):
     """Known years and overrides (public); forms to enter a notice (office staff); a window calculator (public)."""
     is_office = request.user.is_authenticated and selectors.is_office_anywhere(request.user)
@@ -168,6 +181,6 @@ def calendar_admin(request):
         "calculator": calculator, "window": window, "window_error": window_error,
         "unit_label": UNIT_LABELS.get(calculator.cleaned_data.get("unit")) if window else "",
         "library_range": (min(library), max(library)) if library else None,
-        "declared": declared, "known": known_years(),
+        "declared": declared, "known": year_ranges(known_years()),
         "overrides": list(selectors.calendar_overrides().select_related("created_by")),
     })

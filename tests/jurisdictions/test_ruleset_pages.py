@@ -124,6 +124,15 @@ class TestPublicPages:
         assert "公示7天（第十九条）" in body
         assert '<span class="rule-text">须由行业主管部门出具推荐意见</span> <span class="article">第十六条</span>' in body
         assert "不设个人奖" in body
+        assert '<span class="rule-text">材料评审 40%、现场评审 60%</span> <span class="article">第十四条、第十七条</span>' in body
+
+    def test_tacheng_page_holds_defense_before_on_site_review(self, client, frozen):
+        body = text(client.get("/rules/tacheng-prefecture/"))
+        assert body.index('<span class="rule-text">陈述答辩</span> <span class="article">第二十条</span>') < \
+            body.index('<span class="rule-text">现场评审</span> <span class="article">第二十一条</span>')
+        assert "与新疆维吾尔自治区人民政府质量奖交替组织评选年度" in body
+        assert '<span class="rule-text">获奖后5年内不得再次申报</span> <span class="article">第十条</span>' in body
+        assert "欺骗、贿赂等不正当手段的：10年内不受理其申报" in body
 
     def test_expired_ruleset_is_shown_marked(self, client):
         with clock.frozen_at(dt.datetime(2026, 9, 1, 9, 0)):
