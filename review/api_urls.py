@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import api
+
+urlpatterns = [
+    path("criteria/", api.criteria_list, name="api-criteria-list"),
+    path("criteria/<slug:code>/", api.criteria_detail, name="api-criteria-detail"),
+    path("review/assignments/", api.assignment_list, name="api-review-assignments"),
+    path("review/assignments/<int:pk>/scores/", api.assignment_scores, name="api-review-scores"),
+]
