@@ -1,0 +1,85 @@
+import datetime as dt
+
+import pytest
+
+from awards import services
+from awards.models import Ban, Grant
+from core import clock
+from core.errors import DomainError
+from jurisdictions.models import Award
+
+from .factories import GOOD_DECLARATION, START, open_cycle, org
+
+pytestmark = pytest.mark.django_db
+
+
+def _draft(cycle, applicant, user, **decl):
+    with clock.frozen_at(START):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        services.application_update(application=app, actor=user, declaration={**GOOD_DECLARATION, **decl}, self_evaluation="自评",
+                                    internal_publicity_from=dt.date(2025, 9, 1), internal_publicity_to=dt.date(2025, 9, 5))
+    return app
+
+
+def test_each_result_carries_its_article_and_judgement_rules_need_staff():
+    cycle, _ = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-a", "654201", years=4)
+    app = _draft(cycle, applicant, user, new_economy=True)
+    with clock.frozen_at(START):
+        results = {r.code: r for r in services.eligibility_check(app)}
+    assert results["years_of_operation"].outcome == "pass"  # 塔城 第九条（二）: 3 years for new-economy organisations
+    assert results["years_of_operation"].article == "第九条（二）"
+    assert results["industry_leading"].outcome == "judgement"
+
+
+def test_internal_publicity_shorter_than_five_working_days_is_refused():
+    cycle, _ = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-b", "654201")
+    app = _draft(cycle, applicant, user)
+    app.internal_publicity_to = dt.date(2025, 9, 4)
+    app.save()
+    with clock.frozen_at(START + dt.timedelta(days=7)), pytest.raises(DomainError, match="第十二条"):
+        services.application_submit(application=app, actor=user)
+
+
+def test_a_banned_applicant_cannot_submit():
+    cycle, office = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-c", "654201")
+    Ban.objects.create(applicant=applicant, award=cycle.award, reason="bribery", starts_on=dt.date(2020, 1, 1),
+                       ends_on=dt.date(2030, 1, 1), article="第三十二条")
+    app = _draft(cycle, applicant, user)
+    with clock.frozen_at(START + dt.timedelta(days=7)), pytest.raises(DomainError, match="第三十二条"):
+        services.application_submit(application=app, actor=user)
+
+
+def test_a_winner_inside_its_gap_cannot_submit_xam_one_cycle():
+    award = Award.objects.get(slug="xam-leader")
+    when = dt.datetime(2025, 12, 1, 9, tzinfo=clock.SHANGHAI)
+    cycle, office = open_cycle("xam-leader", when=when)
+    applicant, user = org("xam-w", "152201")
+    from awards.models import Application
+
+    old = Application.objects.create(cycle=cycle, applicant=applicant, category="organization", reference="OLD-1", stage="commendation", status="awarded")
+    Grant.objects.create(application=old, applicant=applicant, award=award, cycle=None, category="organization", year=2020,
+                         cycle_number=cycle.number, decision_document="兴署发〔2020〕1号", awarded_on=dt.date(2020, 12, 1), serial="IMP-1", imported=True)
+    from awards.eligibility import history_results
+    from jurisdictions.rules import Rules
+
+    results = history_results(rules=Rules(cycle.ruleset.data), applicant=applicant, award=award, on=dt.date(2025, 12, 1), cycle_number=cycle.number + 1)
+    assert [r.article for r in results] == ["第三条"]  # XAM 第三条: 间隔一届
+    assert history_results(rules=Rules(cycle.ruleset.data), applicant=applicant, award=award, on=dt.date(2025, 12, 1), cycle_number=cycle.number + 2) == []
+
+
+def test_revocation_writes_the_ban_and_the_money_to_recover():
+    from awards.simulation import simulate_cycle
+
+    out = simulate_cycle("chanhe-head", applicants=6, seed=4)
+    grant = Grant.objects.filter(award__slug="chanhe-head").first()
+    office = grant.award.office.memberships.filter(role="office").first().user
+    with clock.frozen_at(dt.datetime.combine(grant.awarded_on + dt.timedelta(days=30), dt.time(9), tzinfo=clock.SHANGHAI)):
+        services.revoke(grant=grant, actor=office, reason="fraud", text="经查提供虚假材料")
+    grant.refresh_from_db()
+    ban = Ban.objects.get(grant=grant)
+    assert ban.article == "第二十八条" and (ban.ends_on.year - ban.starts_on.year) == 4  # 瀍河 第二十八条: 4年内
+    assert grant.prize_to_recover == grant.prize_amount == 100000  # 第二十条, 第二十八条 收回奖金
+    assert grant.application.notices.filter(kind="revocation").exists()
