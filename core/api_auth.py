@@ -7,8 +7,8 @@ replaces the user's previous token.
 """
 from django.contrib.auth import authenticate, user_logged_in
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -68,3 +68,4 @@ def issue_token(request):
     token = Token.objects.create(user=user)
     log_action("auth.token", actor=user, data={"issued": True})
     return Response({"token": token.key})
+

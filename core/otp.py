@@ -39,7 +39,7 @@ def is_verified(user) -> bool:
 
 def needs_verification(user) -> bool:
     """True when this authenticated session must still pass /accounts/otp/."""
-    return otp_required_for(user) and not is_verified(user)
+    return not is_verified(user) and otp_required_for(user)
 
 
 def pending_device(user) -> TOTPDevice:

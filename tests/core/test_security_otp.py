@@ -150,3 +150,20 @@ def test_token_only_for_an_otp_verified_session_of_the_same_user(client, officer
     again = client.post("/api/v1/auth/token/", body, content_type="application/json").json()["token"]
     assert again != token and not Token.objects.filter(key=token).exists()
     assert AuditEntry.objects.filter(action="auth.login", outcome="success", data__channel="api").count() == 2
+
+
+def test_api_tokens_expire_after_the_absolute_session_lifetime(officer, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from core.authentication import ExpiringTokenAuthentication
+
+    assert settings.API_TOKEN_TTL_SECONDS == 8 * 3600
+    token = Token.objects.create(user=officer)
+    assert ExpiringTokenAuthentication().authenticate_credentials(token.key)[0] == officer
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - dt.timedelta(hours=8, seconds=1))
+    with pytest.raises(AuthenticationFailed, match="接口令牌已过期"):
+        ExpiringTokenAuthentication().authenticate_credentials(token.key)
+    assert not Token.objects.filter(user=officer).exists()
