@@ -12,6 +12,7 @@ from guardian.models import UserObjectPermissionBase
 
 from awards.models import Applicant, Application, Cycle
 from jurisdictions.models import Jurisdiction
+from jurisdictions.rules import STAGE_LABELS
 
 
 class CriterionKind(models.TextChoices):
@@ -194,6 +195,10 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.access_ended_at is None
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage)
 
 
 class Score(models.Model):

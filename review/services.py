@@ -219,7 +219,7 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
 def panel_adjust(*, panel: Panel, add: Iterable[Expert] = (), remove: Iterable[Expert] = (), leader: Expert | None = None,
                  reason: str, actor) -> Panel:
     """Changes a drawn panel with a written reason; a removed member's unsubmitted assignments are revoked."""
-    panel = Panel.objects.select_for_update().select_related("cycle__award").get(pk=panel.pk)
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("cycle__award").get(pk=panel.pk)
     _require_office(actor, panel.cycle)
     if panel.dissolved_at:
         raise DomainError("评审组已撤销，不能调整。", article=PANEL_ARTICLE)
@@ -353,7 +353,7 @@ def assign_reviewers(*, cycle: Cycle, stage: str, k: int, actor) -> dict:
 @transaction.atomic
 def assignment_create(*, application: Application, expert: Expert, stage: str, actor) -> Assignment:
     """Manual assignment; refused when the expert is conflicted with the applicant."""
-    application = Application.objects.select_for_update().select_related("cycle__award", "applicant__parent").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("cycle__award", "applicant__parent").get(pk=application.pk)
     cycle = application.cycle
     _require_office(actor, cycle)
     _review_stage(cycle, stage)
@@ -388,7 +388,7 @@ def _revoke(assignment: Assignment, *, reason: str, actor) -> None:
 
 @transaction.atomic
 def assignment_revoke(*, assignment: Assignment, reason: str, actor) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("application__cycle__award", "expert").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("application__cycle__award", "expert").get(pk=assignment.pk)
     _require_office(actor, assignment.application.cycle)
     if assignment.revoked_at:
         raise DomainError("该分配已撤销。")
@@ -410,7 +410,7 @@ def _lookup(key, by_pk: Mapping, by_number: Mapping):
 
 
 def _own_open_assignment(assignment: Assignment, actor) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
         "expert", "application__cycle__award", "application__applicant__parent", "criteria_set").get(pk=assignment.pk)
     if not actor or assignment.expert.user_id != actor.pk or not assignment.is_active \
             or not actor.has_perm("awards.view_application", assignment.application):
@@ -470,7 +470,7 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
     """The panel leader (or the office) records the agreed percentage of every item. items: criterion id
     or number → {percent, reason, strengths, opportunities}. A percentage other than the reviewers' mean
     rounded to 5% needs a written reason. Writes the stage total (Σ percentage × item points)."""
-    application = Application.objects.select_for_update().select_related("cycle__award", "cycle__ruleset", "applicant").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("cycle__award", "cycle__ruleset", "applicant").get(pk=application.pk)
     if not selectors.may_record_consensus(actor, application, stage):
         raise NotPermitted("只有评审组组长或办公室可以形成评审组意见。")
     assignments = selectors.active_assignments().filter(application=application, stage=stage)
@@ -607,7 +607,7 @@ def ballot_cast(*, item: VoteItem, member, choice: str = "", recused: bool = Fal
 @transaction.atomic
 def vote_close(*, vote: CommitteeVote, actor) -> list[VoteItem]:
     """Closes the vote, tallies every item against the quorum and majority, and reveals the names."""
-    vote = CommitteeVote.objects.select_for_update().select_related("cycle__award", "cycle__ruleset").get(pk=vote.pk)
+    vote = CommitteeVote.objects.select_for_update(of=("self",)).select_related("cycle__award", "cycle__ruleset").get(pk=vote.pk)
     _require_office(actor, vote.cycle)
     if not vote.is_open:
         raise DomainError("表决已结束。", code="vote_closed")

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("criteria/", views.criteria_index, name="criteria-index"),
+    path("criteria/<slug:code>/", views.criteria_detail, name="criteria-detail"),
+    path("review/", views.my_assignments, name="review-home"),
+    path("review/assignments/<int:pk>/", views.score_sheet, name="review-score-sheet"),
+    path("review/assignments/<int:pk>/materials/<int:material_pk>/", views.material_download, name="review-material"),
+    path("review/assignments/<int:pk>/feedback/", views.reviewer_feedback, name="review-feedback"),
+    path("review/consensus/<int:app_pk>/<slug:stage>/", views.consensus, name="review-consensus"),
+    path("review/cycles/<int:cycle_pk>/<slug:stage>/", views.stage_overview, name="review-stage"),
+    path("review/votes/<int:vote_pk>/", views.ballot, name="review-ballot"),
+    path("review/applications/<int:app_pk>/feedback-report.pdf", views.feedback_report, name="review-feedback-report"),
+]
