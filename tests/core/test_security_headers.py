@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "OTP_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SECURE_", "SESSION_", "OTP_")) and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
                SECURE_COOKIES="true", SECURE_SSL_REDIRECT="true", SECURE_HSTS_SECONDS="31536000",
                BEHIND_PROXY="true", ALLOWED_HOSTS="zlj.example.cn", VAR_DIR=str(tmp_path / "var"),
