@@ -95,3 +95,46 @@ def file_objection():
                                   phone="13812345678", address="塔城市光明路5号", id_number="", facts="该单位申报材料中的产值数据与实际不符。",
                                   identity_proof=upload(), evidence=upload("evidence.png", "image/png"))
     return do
+
+
+@pytest.fixture
+def tacheng_grant(tacheng):
+    """Walks the first listed application through every stage to an award (commend), through the real services."""
+    from awards import services as aw
+    from awards.models import Application, Status
+    from awards.pipeline import transition
+    from publicity.windows import close_due_windows, publish_stage_list
+
+    office = tacheng.office
+    close_due_windows(at(2025, 10, 14, 0, 5))
+    apps = [Application.objects.get(pk=a.pk) for a in tacheng.apps]
+    with frozen_at(at(2025, 10, 14, 9)):
+        for a in apps:
+            transition(a, action="approve", actor=office, role="office")
+        publish_stage_list(cycle=tacheng.cycle, stage_code="qualification_review", actor=office, role="office")
+    close_due_windows(at(2025, 10, 30))
+    with frozen_at(at(2025, 11, 3, 9)):
+        for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
+            aw.stage_select(cycle=tacheng.cycle, stage=stage, advancing=[apps[0].pk] if stage == "material_review" else
+                            list(tacheng.cycle.applications.filter(stage=stage, status=Status.PENDING).values_list("pk", flat=True)),
+                            actor=office, reason="评审结果")
+        transition(Application.objects.get(pk=apps[0].pk), action="approve", actor=office, role="office")
+        publish_stage_list(cycle=tacheng.cycle, stage_code="award_publicity", actor=office, role="office")
+    close_due_windows(at(2025, 11, 11))
+    with frozen_at(at(2025, 11, 20, 9)):
+        aw.approval_record(cycle=tacheng.cycle, actor=office, body="塔城地区行政公署", document="塔行署函〔2025〕88号", date=dt.date(2025, 11, 19))
+        grants = aw.commend(cycle=tacheng.cycle, actor=office, decision_document="塔行署发〔2025〕12号", date=dt.date(2025, 11, 20))
+    tacheng.grant = grants[0]
+    return tacheng
+
+
+@pytest.fixture(scope="session")
+def orm_beside_playwright():
+    """Same as tests/jurisdictions/test_browser_rulesets.py: Playwright's sync API leaves its loop registered
+    as running in this thread, so Django's async guard is told there is none (this process only)."""
+    import django.utils.asyncio as django_asyncio
+
+    def no_running_loop():
+        raise RuntimeError("no running event loop")
+
+    django_asyncio.get_running_loop = no_running_loop
