@@ -1,9 +1,46 @@
 from celery import shared_task
 
 
+SWEEP_LOCK = "publicity:sweep-lock"
+
+
 @shared_task(acks_late=True, name="publicity.tasks.sweep_deadlines")
 def sweep_deadlines():
-    """The periodic deadline sweep (filled in by the publicity work: closes windows, flags overdue work)."""
+    """The periodic deadline sweep: closes due windows (advancing or holding their applications) and
+    counts overdue staff work. A cache lock keeps two beats (or a slow sweep and the next tick) from
+    sweeping at once; correctness does not depend on it (rows are locked with skip_locked and each
+    application advances only from in_publicity)."""
+    from django.core.cache import cache
+
     from publicity import sweep
 
-    return sweep.run_sweep()
+    if not cache.add(SWEEP_LOCK, "1", timeout=300):
+        return {"skipped": "another sweep is running"}
+    try:
+        return sweep.run_sweep()
+    finally:
+        cache.delete(SWEEP_LOCK)
+
+
+@shared_task(acks_late=True, name="publicity.tasks.remind_objections_due")
+def remind_objections_due():
+    """Daily reminder for the offices: open objections whose review deadline (第二十四条) is today or past.
+    Idempotent and read-only apart from one audit entry per jurisdiction with work due."""
+    from collections import Counter
+
+    from core import clock
+    from core.audit import log_action
+    from publicity.models import Objection
+
+    today = clock.today()
+    due = Objection.objects.filter(state__in=Objection.OPEN_STATES, review_due__lte=today).values_list(
+        "notice__award__jurisdiction__code", "review_due")
+    per_jurisdiction = Counter()
+    overdue = Counter()
+    for code, review_due in due:
+        per_jurisdiction[code] += 1
+        overdue[code] += review_due < today
+    for code, n in per_jurisdiction.items():
+        log_action("objection.reminder", role="system", jurisdiction_code=code, actor_label="system",
+                   data={"due_or_overdue": n, "overdue": overdue[code], "on": today.isoformat()})
+    return dict(per_jurisdiction)

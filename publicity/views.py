@@ -19,6 +19,7 @@ from jurisdictions.models import Award
 from jurisdictions.rules import Rules
 
 from . import pdf, selectors, services
+from .models import NoticeKind
 from .forms import DecideForm, FindingsForm, NoticeFilterForm, ObjectionForm, ReasonForm, ReceiptLookupForm
 from .presenters import window_label, window_prefix
 
@@ -44,7 +45,7 @@ def notice_list(request):
     qs = selectors.notices_public(**{k: v for k, v in filters.items() if v})
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     now = clock.now()
-    rows = [{"notice": n, "window": window_label(n), "prefix": window_prefix(n), "open": services.notice_is_open(n, now)} for n in page]
+    rows = [{"notice": n, "window": window_label(n), "prefix": window_prefix(n), "open": n.kind != NoticeKind.CORRECTION and services.notice_is_open(n, now)} for n in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "publicity/notice_list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})

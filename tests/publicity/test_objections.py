@@ -150,3 +150,15 @@ def test_office_list_flags_overdue_and_letters(client, tacheng, file_objection):
         assert "异议处理结果告知书" in text and name in text and "异议材料不全" in text
     applicant_letter = client.get(f"/office/objections/{objection.pk}/letter/applicant.pdf").content
     assert "张三" not in "".join(p.extract_text() for p in PdfReader(io.BytesIO(applicant_letter)).pages)
+
+
+def test_reminder_task_counts_due_objections(tacheng, file_objection):
+    from publicity.tasks import remind_objections_due
+
+    file_objection(tacheng)  # review due 2025-10-15
+    with frozen_at(at(2025, 10, 14, 9)):
+        assert remind_objections_due() == {}
+    with frozen_at(at(2025, 10, 16, 9)):
+        assert remind_objections_due() == {"654200": 1}
+    entry = AuditEntry.objects.filter(action="objection.reminder").get()
+    assert entry.data == {"due_or_overdue": 1, "overdue": 1, "on": "2025-10-16"}
