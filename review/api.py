@@ -128,7 +128,7 @@ def assignment_json(a: Assignment, scores) -> dict:
 @permission_classes([IsAuthenticated])
 def assignment_list(request):
     rows = list(selectors.my_assignments(request.user).prefetch_related("scores__criterion"))
-    return Response([assignment_json(a, a.scores.all()) for a in rows])
+    return Response(AssignmentSerializer([assignment_json(a, a.scores.all()) for a in rows], many=True).data)
 
 
 @extend_schema(
@@ -153,4 +153,4 @@ def assignment_scores(request, pk: int):
     if payload.get("submit") in (True, "true", "1", 1):
         services.assignment_submit(assignment=assignment, actor=request.user)
     assignment.refresh_from_db()
-    return Response(assignment_json(assignment, assignment.scores.select_related("criterion")))
+    return Response(AssignmentSerializer(assignment_json(assignment, assignment.scores.select_related("criterion"))).data)
