@@ -122,6 +122,28 @@ def field_specs(data: dict) -> list[FieldSpec]:
     return specs
 
 
+# PostgreSQL's jsonb stores keys sorted by length; show the JSON in the order the regulation reads.
+TOP_LEVEL_ORDER = (
+    "schema", "source_file", "award", "document", "cycle_years", "cycle", "quota", "award_validity_years", "categories",
+    "applicants", "routing", "recommendation", "eligibility", "encouraged", "stages", "reapply_after_award", "bans",
+    "revocation", "post_award", "prize", "objections", "committee", "composite_weights", "criteria",
+)
+ITEM_ORDER = ("code", "reason", "name", "label", "category", "actor", "length", "unit", "minimum", "text", "article")
+
+
+def _ordered(value, order=ITEM_ORDER):
+    if isinstance(value, dict):
+        keys = [k for k in order if k in value] + sorted(k for k in value if k not in order)
+        return {k: _ordered(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def readable_json(data: dict) -> str:
+    return json.dumps(_ordered(data, TOP_LEVEL_ORDER), ensure_ascii=False, indent=2)
+
+
 def _initial_value(spec: FieldSpec, data: dict):
     try:
         value = get_path(data, spec.path)
@@ -166,7 +188,7 @@ class RulesetEditForm(forms.Form):
         self.specs = field_specs(base_data)
         initial = kwargs.pop("initial", None) or {}
         initial.setdefault("base_version", base_version)
-        initial.setdefault("advanced_json", json.dumps(base_data, ensure_ascii=False, indent=2))
+        initial.setdefault("advanced_json", readable_json(base_data))
         for spec in self.specs:
             initial.setdefault(spec.name, _initial_value(spec, base_data))
         super().__init__(*args, initial=initial, **kwargs)

@@ -1,6 +1,4 @@
 """In a real browser: the award office changes a publicity length and the public page shows the new version."""
-import os
-
 import pytest
 
 from jurisdictions.models import Award, Ruleset
@@ -8,16 +6,28 @@ from tests.conftest import shot
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API keeps an asyncio loop registered as running in the main thread for as long as the
-# session-scoped browser lives, so Django's async-safety guard would refuse every ORM call made by this
-# test (and by any test after it). Nothing here runs concurrently with the loop; the shared conftest should
-# set this where the browser starts.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session")
+def orm_beside_playwright():
+    """Playwright's sync API leaves its asyncio loop registered as running in the main thread for as long as
+    the session-scoped browser lives, so Django's async-safety guard would refuse every ORM call made by this
+    test and by any test after it. Nothing here runs concurrently with that loop, so the guard is told there
+    is no loop, in this process only (not via DJANGO_ALLOW_ASYNC_UNSAFE, which subprocesses would inherit and
+    `check --deploy` rightly refuses). It stays so because the browser outlives the test; the shared
+    conftest's `browser` fixture is the better home for this. Session-scoped so that it is in place before
+    the session-scoped browser starts."""
+    import django.utils.asyncio as django_asyncio
+
+    def no_running_loop():
+        raise RuntimeError("no running event loop")
+
+    django_asyncio.get_running_loop = no_running_loop
+
 
 PASSWORD = "Zlj-test-2026!"
 
 
-def test_office_edits_publicity_length_and_public_page_shows_version_2(make_user, page):
+def test_office_edits_publicity_length_and_public_page_shows_version_2(orm_beside_playwright, make_user, page):
     award = Award.objects.get(slug="chanhe-head")
     make_user("chanhe-office", role="office", body=award.office, password=PASSWORD)
 
