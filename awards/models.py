@@ -259,3 +259,4 @@ class PerformanceReport(models.Model):
 
     class Meta:
         unique_together = [("grant", "year")]
+from .programme_models import *  # noqa: E402,F401,F403
