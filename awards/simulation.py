@@ -120,7 +120,6 @@ class Simulation:
     def _people(self):
         j = self.award.jurisdiction
         self.office = _user(f"sim-{self.award.slug}-office", f"{j.name}办公室（演练）", "office", self.award.office)
-        self.committee = [_user(f"sim-{self.award.slug}-committee{i}", f"委员{i}（演练）", "committee", self.award.committee) for i in range(1, 6)]
         counties, frontier = [], [j]
         while frontier:  # every county-level unit within the award's jurisdiction
             children = list(Jurisdiction.objects.filter(parent__in=frontier))

@@ -2,6 +2,7 @@
 import contextlib
 import contextvars
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -10,9 +11,21 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _override: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("clock_override", default=None)
 
 
+def _process_clock() -> dt.datetime | None:
+    """CLOCK_FROZEN_AT (ISO 8601) pins a whole process's clock: a worker for a rehearsal or a test."""
+    value = os.environ.get("CLOCK_FROZEN_AT")
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
 def now() -> dt.datetime:
     frozen = _override.get()
-    return frozen if frozen is not None else timezone.now()
+    if frozen is not None:
+        return frozen
+    pinned = _process_clock()
+    return pinned if pinned is not None else timezone.now()
 
 
 def today() -> dt.date:

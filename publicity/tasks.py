@@ -1,25 +1,15 @@
 from celery import shared_task
 
 
-SWEEP_LOCK = "publicity:sweep-lock"
-
-
 @shared_task(acks_late=True, name="publicity.tasks.sweep_deadlines")
 def sweep_deadlines():
     """The periodic deadline sweep: closes due windows (advancing or holding their applications) and
-    counts overdue staff work. A cache lock keeps two beats (or a slow sweep and the next tick) from
-    sweeping at once; correctness does not depend on it (rows are locked with skip_locked and each
-    application advances only from in_publicity)."""
-    from django.core.cache import cache
-
+    counts overdue staff work. Safe to run concurrently and repeatedly (rows are locked with skip_locked
+    and each application advances only from in_publicity), so no lock that a killed worker could leave
+    behind is needed."""
     from publicity import sweep
 
-    if not cache.add(SWEEP_LOCK, "1", timeout=300):
-        return {"skipped": "another sweep is running"}
-    try:
-        return sweep.run_sweep()
-    finally:
-        cache.delete(SWEEP_LOCK)
+    return sweep.run_sweep()
 
 
 @shared_task(acks_late=True, name="publicity.tasks.remind_objections_due")

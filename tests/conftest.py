@@ -118,6 +118,9 @@ def browser():
         pytest.skip("Chromium not available")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from the
+    # test body unless told that this is deliberate (tests only; subprocesses drop it where it matters).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path=CHROMIUM,
