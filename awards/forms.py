@@ -1,0 +1,301 @@
+"""Forms for the application pipeline pages. They only shape input: every rule lives in awards.services,
+whose DomainError lands beside its field through `add_domain_error`."""
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+
+from core import clock
+from core.errors import DomainError
+from jurisdictions.models import Jurisdiction
+
+from .models import LegalForm, StageOpinion
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+YES_NO = [("", "未声明"), ("yes", "是"), ("no", "否")]
+
+
+def add_domain_error(form: forms.Form, exc: DomainError, aliases: dict | None = None) -> None:
+    """Shows a service's error beside the field it names (or above the form)."""
+    field = (aliases or {}).get(exc.field, exc.field)
+    message = exc.message + (f"（{exc.article}）" if exc.article and exc.article not in exc.message else "")
+    if field and field in form.fields:
+        form.add_error(field, message)
+    else:
+        form.add_error(None, message)
+
+
+class CountyField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(label="所在县（市、区、旗）", **kwargs)
+
+    def _choices_now(self):
+        from .selectors import county_choices
+
+        return [("", "请选择"), *county_choices()]
+
+    def clean(self, value):
+        self.choices = self._choices_now()
+        value = super().clean(value)
+        return Jurisdiction.objects.get(pk=int(value))
+
+
+class AccountForm(forms.Form):
+    """A new login for an anonymous visitor registering an applicant (Django's password validators apply)."""
+
+    username = forms.CharField(label="登录用户名", max_length=150, help_text="字母、数字或 @ . + - _")
+    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(render_value=True), strip=False)
+    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput(render_value=True), strip=False)
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        if not re.fullmatch(r"[\w.@+-]+", name):
+            raise forms.ValidationError("用户名只能包含字母、数字和 @ . + - _。")
+        if get_user_model().objects.filter(username__iexact=name).exists():
+            raise forms.ValidationError("该用户名已被使用，请换一个。")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "两次输入的密码不一致。")
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as e:
+                self.add_error("password1", e)
+        return data
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label="单位名称", max_length=120)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=30, help_text="18位，见营业执照或登记证书")
+    county = CountyField()
+    legal_form = forms.ChoiceField(label="组织形式", choices=LegalForm.choices)
+    parent_credit_code = forms.CharField(label="上级法人/非法人组织的统一社会信用代码", max_length=30, required=False,
+                                         help_text="仅分支、内设、派出机构填写；上级组织须已在本平台注册")
+    registration_date = forms.DateField(label="登记注册日期", required=False, widget=DATE)
+    industry = forms.CharField(label="行业", max_length=60, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = self.fields["county"]._choices_now()
+
+
+class IndividualForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=120)
+    id_number = forms.CharField(label="居民身份证号码", max_length=30)
+    county = CountyField()
+    employer = forms.CharField(label="工作单位", max_length=120)
+    quality_work_years = forms.IntegerField(label="从事质量工作年限", min_value=0, max_value=70)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = self.fields["county"]._choices_now()
+
+
+# ---- the stepped declaration -------------------------------------------------------------------------------
+YEAR_LIST_FIELDS = {
+    "accident_years": "发生安全、质量、环境等事故的年份",
+    "violation_years": "有违法违规记录的年份",
+    "loss_years": "出现经营性亏损的年份",
+    "tax_violation_years": "税收、社保存在严重违法行为的年份",
+    "award_fraud_years": "参加政府奖项评定存在弄虚作假的年份",
+    "complaint_years": "有重大质量投诉的年份",
+    "employer_accident_years": "任职组织发生重大事故的年份",
+}
+YES_NO_FIELDS = {
+    "policy_compliance": "符合国家产业政策、环保政策和质量安全法律法规",
+    "licences": "已取得法律法规要求的行政许可（资质）",
+    "tax_paid_locally": "在本地依法纳税",
+    "good_credit": "信用状况良好",
+    "on_abnormal_list": "被列入经营异常名录",
+    "on_serious_violation_list": "被列入严重违法失信名单",
+    "contains_state_secrets": "申报材料涉及国家秘密",
+    "new_economy": "属于新经济、新业态组织",
+    "is_top_manager": "申报人是所在组织的最高管理者",
+}
+
+
+class YearListField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, help_text="如无则留空；多个年份用逗号或顿号分隔，例如：2022、2024", **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        parts = [p for p in re.split(r"[\s,，、;；]+", text) if p]
+        years = []
+        this_year = clock.today().year
+        for p in parts:
+            if not re.fullmatch(r"\d{4}", p) or not 1949 <= int(p) <= this_year:
+                raise forms.ValidationError(f"“{p}”不是有效年份（四位数字，不晚于 {this_year} 年）。")
+            years.append(int(p))
+        return sorted(set(years))
+
+
+class FactsForm(forms.Form):
+    """申报事实: only the facts the award's eligibility rules read are asked."""
+
+    def __init__(self, *args, keys: list[str], route_bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key in keys:
+            if key == "quality_system_years":
+                self.fields[key] = forms.IntegerField(label="质量管理体系有效运行年限（年）", min_value=0, max_value=100, required=False)
+            elif key in YEAR_LIST_FIELDS:
+                self.fields[key] = YearListField(label=YEAR_LIST_FIELDS[key])
+            elif key in YES_NO_FIELDS:
+                self.fields[key] = forms.ChoiceField(label=YES_NO_FIELDS[key], choices=YES_NO, required=False)
+        if route_bodies is not None and route_bodies.exists():
+            self.fields["route_body_id"] = forms.ChoiceField(
+                label="报送单位", required=False,
+                choices=[("", "所在县（市）市场监督管理部门"), *[(str(b.pk), b.name) for b in route_bodies]],
+                help_text="可报送至本地区行业主管部门，或所在县（市）市场监督管理部门")
+
+    @staticmethod
+    def initial_from(declaration: dict) -> dict:
+        out = {}
+        for key, value in declaration.items():
+            if key in YES_NO_FIELDS:
+                out[key] = "yes" if value else "no"
+            elif key == "route_body_id":
+                out[key] = str(value) if value else ""
+            else:
+                out[key] = value
+        return out
+
+    def declaration(self, previous: dict) -> dict:
+        """The previous declaration with this form's answers merged in (undeclared yes/no removed)."""
+        out = dict(previous)
+        for key, value in self.cleaned_data.items():
+            if key in YES_NO_FIELDS:
+                if value == "":
+                    out.pop(key, None)
+                else:
+                    out[key] = value == "yes"
+            elif key == "route_body_id":
+                if value:
+                    out[key] = int(value)
+                else:
+                    out.pop(key, None)
+            elif key == "quality_system_years":
+                if value is None:
+                    out.pop(key, None)
+                else:
+                    out[key] = value
+            else:
+                out[key] = value
+        return out
+
+
+class SelfEvaluationForm(forms.Form):
+    self_evaluation = forms.CharField(label="自我评价报告", widget=forms.Textarea(attrs={"rows": 12}), required=False,
+                                      help_text="对照评审标准逐项说明；提交前须填写")
+
+
+class InternalPublicityForm(forms.Form):
+    internal_publicity_from = forms.DateField(label="内部公示开始日期", required=False, widget=DATE)
+    internal_publicity_to = forms.DateField(label="内部公示结束日期", required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        a, b = data.get("internal_publicity_from"), data.get("internal_publicity_to")
+        if a and b and b < a:
+            self.add_error("internal_publicity_to", "结束日期不能早于开始日期。")
+        return data
+
+
+class RecommendationForm(forms.Form):
+    recommendation = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class EncouragedForm(forms.Form):
+    encouraged = forms.MultipleChoiceField(label="鼓励申报类型", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["encouraged"].choices = [(o["code"], f"{o['label']}（{o.get('article') or ''}）") for o in options]
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label="材料名称", max_length=120, required=False, help_text="留空时使用文件名")
+    file = forms.FileField(label="文件", help_text="PDF、PNG、JPEG、Word、Excel、PowerPoint；单个文件不超过 20 MB")
+    trade_secret = forms.BooleanField(label="含商业秘密（仅审查、评审人员可见）", required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=300)
+
+
+class SupplementAnswerForm(forms.Form):
+    answer = forms.CharField(label="补正说明", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PerformanceReportForm(forms.Form):
+    year = forms.IntegerField(label="报告年度", min_value=2000, max_value=2100)
+    content = forms.CharField(label="绩效报告", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+# ---- pre-check and office ----------------------------------------------------------------------------------
+class OpinionForm(forms.Form):
+    kind = forms.ChoiceField(label="意见类型", choices=StageOpinion.Kind.choices)
+    body_name = forms.CharField(label="出具单位", max_length=120)
+    text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SupplementRequestForm(forms.Form):
+    items = forms.CharField(label="需补正事项（一行一项，一次性告知）", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class CycleOpenForm(forms.Form):
+    year = forms.IntegerField(label="评选年度", min_value=2000, max_value=2100)
+    filing_deadline = forms.DateField(label="申报截止日期", widget=DATE)
+    plan_approval_body = forms.CharField(label="实施方案批准机关", max_length=120, required=False)
+    plan_approval_document = forms.CharField(label="批准文号", max_length=80, required=False)
+    plan_approval_date = forms.DateField(label="批准日期", required=False, widget=DATE)
+    override_reason = forms.CharField(label="非评选年度启动理由", max_length=300, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), help_text="仅在不是评选年度时填写")
+
+
+class PlannerForm(forms.Form):
+    start = forms.DateField(label="开始日期", widget=DATE)
+
+
+class ApprovalForm(forms.Form):
+    body = forms.CharField(label="批准机关", max_length=120)
+    document = forms.CharField(label="批准文件文号", max_length=80)
+    date = forms.DateField(label="批准日期", widget=DATE)
+
+
+class CommendForm(forms.Form):
+    decision_document = forms.CharField(label="表彰决定文号", max_length=80)
+    date = forms.DateField(label="表彰日期", widget=DATE)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.ChoiceField(label="撤销情形")
+    text = forms.CharField(label="撤销理由（将在公告中公开）", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "请选择"), *reasons]
+
+
+class StageSelectForm(forms.Form):
+    cut = forms.IntegerField(label="入围名额（前 N 名）", min_value=0, required=False)
+    reason = forms.CharField(label="说明", max_length=300, required=False, initial="按好中选优原则确定进入下一环节的名单")

@@ -1,0 +1,521 @@
+"""Permission-aware reads for the application pipeline: every list a page or the API shows is built here,
+scoped to what the user may see. Another tenant's object raises Http404 (never a 403 that confirms it
+exists)."""
+from __future__ import annotations
+
+import calendar as pycalendar
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from core import clock
+from core.errors import DomainError
+from jurisdictions.calendar import UNIT_LABELS, compute_window, deadline_after
+from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
+from jurisdictions.rules import STAGE_LABELS, Rules
+
+from . import eligibility
+from .models import Applicant, ApplicantKind, Application, Cycle, Grant, Material, StageEvent, Status
+from .pipeline import TABLE, available_actions
+
+LIVE = (Status.PENDING, Status.APPROVED, Status.IN_PUBLICITY, Status.HELD, Status.RETURNED)
+WORKING = (Status.PENDING, Status.APPROVED)  # statuses a checker still has to act on
+APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw"}
+ROLE_PAGES = {
+    "office": ("/office/", "评选管理"), "precheck": ("/precheck/", "初审工作台"), "supervisor": ("/supervision/", "监督查询"),
+    "reviewer": ("/review/", "我的评审任务"), "committee": ("/review/", "审议表决"), "agency": ("/review/", "评审工作"),
+    "admin": ("/calendar/", "工作日历管理"),
+}
+
+
+def _app_related(qs):
+    return qs.select_related("cycle__award__jurisdiction", "cycle__ruleset", "applicant__county", "route_body")
+
+
+# ---- roles -------------------------------------------------------------------------------------------------
+def memberships_of(user):
+    if not (user and user.is_authenticated):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, active=True).select_related("body__jurisdiction").order_by("role", "body__name")
+
+
+def _jurisdiction_ids(user, roles) -> set[int]:
+    return {m.body.jurisdiction_id for m in memberships_of(user) if m.role in roles}
+
+
+def workspace_roles(user) -> list[dict]:
+    """Each role the user holds, with the page it works on."""
+    rows = []
+    for m in memberships_of(user):
+        url, page = ROLE_PAGES.get(m.role, ("/", "首页"))
+        rows.append({"role": m.get_role_display(), "code": m.role, "body": m.body.name,
+                     "jurisdiction": m.body.jurisdiction.name, "url": url, "page": page})
+    for a in applicants_of(user):
+        rows.append({"role": "申报单位/个人", "code": "applicant", "body": a.name, "jurisdiction": a.county.name,
+                     "url": "/apply/", "page": "我的申报"})
+    return rows
+
+
+# ---- applicants --------------------------------------------------------------------------------------------
+def applicants_of(user):
+    if not (user and user.is_authenticated):
+        return Applicant.objects.none()
+    return Applicant.objects.filter(members__user=user).select_related("county__parent__parent", "parent").order_by("name")
+
+
+def counties():
+    """County-level divisions (where applicants are registered), grouped by their prefecture in the label."""
+    return Jurisdiction.objects.filter(level="county").select_related("parent__parent").order_by("code")
+
+
+def county_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for c in counties():
+        parent = c.parent
+        label = f"{parent.parent.name if parent and parent.parent else ''} · {parent.name if parent else ''}"
+        groups[label].append((c.pk, f"{c.name}（{c.code}）"))
+    return list(groups.items())
+
+
+def _ancestor_ids(county: Jurisdiction) -> list[int]:
+    return [county.pk, *[a.pk for a in county.ancestors()]]
+
+
+def open_cycles_for(applicant: Applicant):
+    return (Cycle.objects.filter(status=Cycle.Status.OPEN, award__jurisdiction_id__in=_ancestor_ids(applicant.county))
+            .select_related("award__jurisdiction", "ruleset").order_by("award__jurisdiction__code", "-number"))
+
+
+def filing_refusals(cycle: Cycle, applicant: Applicant) -> list[str]:
+    """Why this applicant cannot open an application in this cycle at all (before any declaration)."""
+    rules = Rules(cycle.ruleset.data)
+    out = []
+    if applicant.kind not in rules.categories:
+        out.append(f"本奖项不设“{ApplicantKind(applicant.kind).label}”类别（{rules.applicants.get('article') or '管理办法'}）")
+    if applicant.legal_form == "branch" and not rules.applicants.get("branch"):
+        out.append(f"不接受分支机构申报（{rules.applicants.get('article')}）")
+    if applicant.legal_form == "non_legal_person" and not rules.applicants.get("non_legal_person"):
+        out.append(f"要求具有独立法人资格（{rules.applicants.get('article')}）")
+    if clock.today() > cycle.filing_deadline:
+        out.append(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止")
+    return out
+
+
+# Rules the applicant's registration alone decides (the rest need the declaration).
+STRUCTURAL_RULES = {"registered_in_jurisdiction", "independent_legal_person", "years_of_operation", "quality_work_years",
+                    "reapply_after_award", "ban"}
+
+
+def applicant_dashboard(user) -> list[dict]:
+    """Per applicant: open cycles they may enter (eligibility evaluated once per award) and their applications."""
+    applicants = list(applicants_of(user))
+    apps = list(_app_related(Application.objects.filter(applicant__in=applicants)).order_by("-cycle__year", "reference"))
+    by_applicant = defaultdict(list)
+    for a in apps:
+        by_applicant[a.applicant_id].append(a)
+    out = []
+    today = clock.today()
+    for applicant in applicants:
+        own = by_applicant.get(applicant.pk, [])
+        existing = {a.cycle_id: a for a in own}
+        cycles, per_award = [], {}
+        for cycle in open_cycles_for(applicant):
+            if cycle.award_id not in per_award:
+                rules = Rules(cycle.ruleset.data)
+                results = eligibility.evaluate(rules=rules, applicant=applicant, category=applicant.kind, declaration={},
+                                               on=today, award=cycle.award)
+                per_award[cycle.award_id] = [r for r in eligibility.blocking(results) if r.code in STRUCTURAL_RULES]
+            refusals = filing_refusals(cycle, applicant)
+            why = refusals + [f"{r.text}（{r.article}）：{r.why}" if r.article else f"{r.text}：{r.why}" for r in per_award[cycle.award_id]]
+            cycles.append({"cycle": cycle, "why_not": why, "eligible": not why, "application": existing.get(cycle.pk),
+                           "can_create": not refusals and cycle.pk not in existing})
+        out.append({"applicant": applicant, "cycles": cycles, "applications": own})
+    return out
+
+
+def applications_of_applicant(user):
+    return _app_related(Application.objects.filter(applicant__members__user=user)).order_by("-created_at")
+
+
+def application_for_applicant(user, pk) -> Application:
+    app = applications_of_applicant(user).filter(pk=pk).first()
+    if app is None:
+        raise Http404("申报不存在。")
+    return app
+
+
+def cycle_for_applicant(user, applicant: Applicant, pk) -> Cycle:
+    cycle = open_cycles_for(applicant).filter(pk=pk).first()
+    if cycle is None:
+        raise Http404("评选届次不存在或已结束。")
+    return cycle
+
+
+def grants_of_applicant(user):
+    return (Grant.objects.filter(applicant__members__user=user).select_related("award", "cycle__ruleset", "applicant")
+            .prefetch_related("reports").order_by("-year"))
+
+
+def grant_for_applicant(user, pk) -> Grant:
+    grant = grants_of_applicant(user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404("获奖记录不存在。")
+    return grant
+
+
+# ---- timeline ----------------------------------------------------------------------------------------------
+EXPECTATIONS = {
+    "announcement": "办公室发布申报通知；请在申报截止日前完成申报。",
+    "internal_publicity": "申报单位在本单位内部公示申报情况，公示期满后填写起止日期。",
+    "filing": "填写申报书、自我评价并上传材料，核对资格后提交。",
+    "pre_check": "初审机构审核材料并出具意见；如需补正，请在本页按通知一次补齐。",
+    "qualification_review": "办公室进行形式审查、资格审查；需要补正时会一次性告知。",
+    "material_review": "专家对申报材料评分；无需申报单位操作。",
+    "on_site_review": "专家到现场评审，请按通知安排接待并提供佐证材料。",
+    "defense": "按通知时间参加陈述答辩。",
+    "composite_evaluation": "办公室综合评价并形成评审报告。",
+    "deliberation": "评审委员会（领导小组）审议表决。",
+    "award_publicity": "拟授奖名单向社会公示，公示期内可能收到异议。",
+    "approval": "报请政府审批。",
+    "commendation": "发布表彰决定，颁发证书；获奖后按规定使用称号并提交报告。",
+}
+
+
+def _window_text(rule) -> str:
+    return f"{rule.length}{UNIT_LABELS.get(rule.unit, rule.unit)}（{rule.article or ''}）" if rule else ""
+
+
+def application_timeline(application: Application) -> list[dict]:
+    """Every stage of the cycle's ruleset with its state for this application, the window of its notice
+    (if published) and what is expected at it."""
+    rules = Rules(application.cycle.ruleset.data)
+    codes = rules.stage_codes
+    notices = {}
+    for n in application.notices.all().order_by("published_at"):
+        notices[n.stage] = n
+    for n in application.cycle.notices.filter(stage="announcement"):
+        notices.setdefault("announcement", n)
+    current = codes.index(application.stage) if application.stage in codes else -1
+    rows = []
+    for i, stage in enumerate(rules.stages):
+        if application.status == Status.DRAFT:
+            state = "done" if stage.code == "announcement" else ("current" if stage.code in ("internal_publicity", "filing") and i <= codes.index("filing") else "todo")
+        else:
+            state = "done" if i < current else ("current" if i == current else "todo")
+        notice = notices.get(stage.code)
+        window = ""
+        if notice is not None and notice.first_day:
+            window = f"{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}（{notice.length}{UNIT_LABELS.get(notice.unit, '')}）"
+        elif stage.code == "internal_publicity" and application.internal_publicity_from and application.internal_publicity_to:
+            window = f"{application.internal_publicity_from:%Y-%m-%d} 至 {application.internal_publicity_to:%Y-%m-%d}（本单位填写）"
+        rule = stage.publicity or stage.public_comment
+        rows.append({"code": stage.code, "label": stage.label, "article": stage.article, "state": state,
+                     "window": window, "window_rule": _window_text(rule), "deadline_rule": _window_text(stage.deadline),
+                     "due": application.stage_due if state == "current" else None,
+                     "expected": EXPECTATIONS.get(stage.code, ""), "notice": notice})
+    return rows
+
+
+def declaration_keys(rules: Rules, category: str) -> list[str]:
+    """The declaration facts this ruleset's eligibility rules read, in a stable order."""
+    keys = []
+    for rule in rules.eligibility:
+        if rule.get("category") not in (None, category) or rule.get("judgement"):
+            continue
+        code = rule["code"]
+        if code == "quality_system_years":
+            keys.append("quality_system_years")
+        elif code == "not_on_abnormal_lists":
+            keys += ["on_abnormal_list", "on_serious_violation_list"]
+        elif code == "years_of_operation" and rule.get("new_economy_min") is not None:
+            keys.append("new_economy")
+        elif code == "employer_no_accidents_years":
+            keys += ["is_top_manager", "employer_accident_years"]
+        elif code in eligibility.YEARS_FREE:
+            keys.append(eligibility.YEARS_FREE[code][0])
+        elif code in eligibility.DECLARED:
+            keys.append(eligibility.DECLARED[code][0])
+    seen = set()
+    return [k for k in keys if not (k in seen or seen.add(k))]
+
+
+def route_bodies(application: Application):
+    """Industry departments an applicant may file through, where the ruleset allows it (塔城 第十三条)."""
+    rules = Rules(application.cycle.ruleset.data)
+    if rules.routing.get("first") != "industry_department_or_market_regulation":
+        return Body.objects.none()
+    return Body.objects.filter(kind=BodyKind.INDUSTRY_DEPARTMENT, jurisdiction=application.cycle.award.jurisdiction).order_by("name")
+
+
+# ---- pre-check ---------------------------------------------------------------------------------------------
+def precheck_bodies(user) -> list[Body]:
+    return [m.body for m in memberships_of(user) if m.role == "precheck"]
+
+
+def precheck_queue(user):
+    bodies = [b.pk for b in precheck_bodies(user)]
+    return (_app_related(Application.objects.filter(route_body_id__in=bodies)).exclude(status=Status.DRAFT)
+            .order_by("stage_due", "reference"))
+
+
+def application_for_precheck(user, pk) -> Application:
+    app = precheck_queue(user).filter(pk=pk).first()
+    if app is None:
+        raise Http404("申报不存在。")
+    return app
+
+
+def is_overdue(application: Application, today: dt.date | None = None) -> bool:
+    today = today or clock.today()
+    return bool(application.stage_due and application.stage_due < today and application.status in WORKING)
+
+
+# ---- office ------------------------------------------------------------------------------------------------
+def office_jurisdiction_ids(user) -> set[int]:
+    return _jurisdiction_ids(user, ("office",))
+
+
+def awards_for_office(user):
+    return Award.objects.filter(jurisdiction_id__in=office_jurisdiction_ids(user)).select_related("jurisdiction").order_by("jurisdiction__code")
+
+
+def award_for_office(user, slug) -> Award:
+    award = awards_for_office(user).filter(slug=slug).first()
+    if award is None:
+        raise Http404("奖项不存在。")
+    return award
+
+
+def cycles_for_office(user):
+    return (Cycle.objects.filter(award__jurisdiction_id__in=office_jurisdiction_ids(user)).select_related("award", "ruleset")
+            .annotate(n_apps=Count("applications")).order_by("award__jurisdiction__code", "-number"))
+
+
+def cycle_for_office(user, pk) -> Cycle:
+    cycle = (Cycle.objects.filter(pk=pk, award__jurisdiction_id__in=office_jurisdiction_ids(user))
+             .select_related("award__jurisdiction", "award__office", "ruleset").first())
+    if cycle is None:
+        raise Http404("评选届次不存在。")
+    return cycle
+
+
+def grant_for_office(user, pk) -> Grant:
+    grant = (Grant.objects.filter(pk=pk, award__jurisdiction_id__in=office_jurisdiction_ids(user))
+             .select_related("award", "applicant", "cycle__ruleset", "application").first())
+    if grant is None:
+        raise Http404("获奖记录不存在。")
+    return grant
+
+
+def application_for_office(user, pk) -> Application:
+    app = _app_related(Application.objects.filter(pk=pk, cycle__award__jurisdiction_id__in=office_jurisdiction_ids(user))).first()
+    if app is None:
+        raise Http404("申报不存在。")
+    return app
+
+
+def cycle_funnel(cycle: Cycle) -> list[dict]:
+    """Applications per stage in ruleset order: how many reached it, and how many are at it now by status."""
+    rules = Rules(cycle.ruleset.data)
+    counts = defaultdict(Counter)
+    for row in cycle.applications.values("stage", "status").annotate(n=Count("id")):
+        counts[row["stage"]][row["status"]] += row["n"]
+    codes = rules.stage_codes
+    rows, total = [], sum(sum(c.values()) for c in counts.values())
+    for i, stage in enumerate(rules.stages):
+        at = counts.get(stage.code, Counter())
+        submitted_later = sum(sum(counts[c].values()) for c in codes[i + 1:])
+        if stage.code in ("announcement", "internal_publicity"):
+            reached = total
+        elif stage.code == "filing":
+            reached = total
+        else:
+            reached = sum(at.values()) + submitted_later
+            # withdrawn/rejected earlier do not count as reaching later stages
+        rows.append({"code": stage.code, "label": stage.label, "reached": reached, "at": sum(at.values()),
+                     "live": sum(at[s] for s in LIVE) + (at[Status.DRAFT] if stage.code == "filing" else 0),
+                     "by_status": {Status(k).label: v for k, v in sorted(at.items())}})
+    return rows
+
+
+def funnel_chart(rows: list[dict], width: int = 560, bar: int = 20, gap: int = 8, label_w: int = 190) -> dict:
+    top = max([r["reached"] for r in rows] + [1])
+    span = width - label_w - 50
+    bars = []
+    for i, r in enumerate(rows):
+        y = i * (bar + gap)
+        w = round(span * r["reached"] / top) if r["reached"] else 0
+        bars.append({"label": r["label"], "n": r["reached"], "y": y, "w": w, "text_y": y + bar - 5, "x_text": label_w + w + 6})
+    return {"width": width, "height": len(rows) * (bar + gap), "bar": bar, "label_w": label_w, "bars": bars}
+
+
+def cycle_deadlines(cycle: Cycle, today: dt.date | None = None) -> list[dict]:
+    """Dates ahead: filing deadline, stage due dates of live applications, last days of open notices."""
+    from publicity.models import Notice
+
+    today = today or clock.today()
+    out = []
+    if cycle.filing_deadline >= today:
+        out.append({"day": cycle.filing_deadline, "label": "申报截止", "kind": "filing"})
+    dues = (cycle.applications.filter(status__in=WORKING, stage_due__isnull=False, stage_due__gte=today)
+            .values("stage", "stage_due").annotate(n=Count("id")).order_by("stage_due"))
+    for d in dues:
+        out.append({"day": d["stage_due"], "label": f"{STAGE_LABELS.get(d['stage'], d['stage'])}办理期限（{d['n']}件）", "kind": "due"})
+    for n in Notice.objects.filter(cycle=cycle, state=Notice.State.OPEN, last_day__isnull=False, last_day__gte=today).order_by("last_day"):
+        out.append({"day": n.last_day, "label": f"公示期满：{n.title}", "kind": "notice"})
+    return sorted(out, key=lambda d: d["day"])
+
+
+def month_calendar(year: int, month: int, events: list[dict]) -> dict:
+    by_day = defaultdict(list)
+    for e in events:
+        if e["day"].year == year and e["day"].month == month:
+            by_day[e["day"].day].append(e)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        weeks.append([{"day": d, "events": by_day.get(d, [])} if d else None for d in week])
+    return {"year": year, "month": month, "weeks": weeks}
+
+
+def overdue_applications(cycle: Cycle, today: dt.date | None = None):
+    today = today or clock.today()
+    return (_app_related(cycle.applications.filter(status__in=WORKING, stage_due__lt=today)).order_by("stage_due", "reference"))
+
+
+def open_objection_count(cycle: Cycle) -> int:
+    from publicity.models import Objection
+
+    return Objection.objects.filter(notice__cycle=cycle, state__in=Objection.OPEN_STATES).count()
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanRow:
+    code: str
+    label: str
+    starts: dt.date
+    ends: dt.date
+    window: str
+    article: str | None
+    latest: dt.date | None = None
+
+
+def cycle_plan(rules: Rules, start: dt.date) -> list[PlanRow]:
+    """The earliest day each stage can end when it starts as soon as the previous one ended: windows of
+    publicity/public comment are minimums counted on the working-day calendar; stages without a window
+    could end the day they start. Raises CalendarUnknownYear (a DomainError) for a year not on file."""
+    rows, day = [], start
+    for stage in rules.stages:
+        rule = stage.publicity or stage.public_comment
+        latest = deadline_after(day, stage.deadline.length, stage.deadline.unit) if stage.deadline else None
+        if rule:
+            w = compute_window(day, rule.length, rule.unit)
+            rows.append(PlanRow(stage.code, stage.label, w.first_day, w.last_day, _window_text(rule), stage.article, latest))
+            day = w.last_day + dt.timedelta(days=1)
+        else:
+            rows.append(PlanRow(stage.code, stage.label, day, day, "", stage.article, latest))
+    return rows
+
+
+def stage_queue(user, cycle: Cycle, stage_code: str) -> list[dict]:
+    """Applications at a stage with the actions this user may take. available_actions is asked once per
+    (status, route body): within one cycle and stage every other input is the same, so rows of one group
+    share the answer and the page costs the same number of queries for 3 or 300 applications."""
+    rules = Rules(cycle.ruleset.data)
+    rules.stage(stage_code)  # DomainError for a stage the ruleset does not have
+    apps = list(Application.objects.filter(cycle=cycle, stage=stage_code).exclude(status=Status.DRAFT)
+                .select_related("cycle__award", "cycle__ruleset", "applicant", "route_body").order_by("reference"))
+    cache: dict[tuple, list[str]] = {}
+    today = clock.today()
+    rows = []
+    for app in apps:
+        key = (app.status, app.route_body_id)
+        if key not in cache:
+            cache[key] = [a for a in available_actions(app, user) if a not in APPLICANT_ACTIONS]
+        rows.append({"app": app, "actions": [(a, TABLE[a].label, TABLE[a].needs_reason) for a in cache[key]],
+                     "overdue": is_overdue(app, today)})
+    return rows
+
+
+def stage_ranking_rows(cycle: Cycle, stage_code: str, apps: list[Application]) -> list[dict]:
+    """The selection form's rows, best first by the review ranking when the review app has one."""
+    try:
+        from review.selectors import stage_ranking
+        ranking = stage_ranking(cycle, stage_code)
+    except (ImportError, DomainError):
+        ranking = []
+    by_pk = {a.pk: a for a in apps}
+    rows, seen = [], set()
+    for r in ranking:
+        app = by_pk.get(r.application.pk)
+        if app is not None:
+            rows.append({"app": app, "rank": r.rank, "total": r.total})
+            seen.add(app.pk)
+    rows += [{"app": a, "rank": None, "total": None} for a in apps if a.pk not in seen]
+    return rows
+
+
+# ---- supervision -------------------------------------------------------------------------------------------
+def supervisor_jurisdictions(user) -> list[Jurisdiction]:
+    return [m.body.jurisdiction for m in memberships_of(user) if m.role == "supervisor"]
+
+
+def audit_for_supervisor(user):
+    from core.models import AuditEntry
+
+    codes = [j.code for j in supervisor_jurisdictions(user)]
+    return AuditEntry.objects.filter(jurisdiction_code__in=codes).select_related("actor").order_by("-id")
+
+
+def stage_events_for_supervisor(user):
+    ids = [j.pk for j in supervisor_jurisdictions(user)]
+    return (StageEvent.objects.filter(application__cycle__award__jurisdiction_id__in=ids)
+            .select_related("application__applicant", "application__cycle__award", "actor").order_by("-at", "-id"))
+
+
+# ---- everyone: the API's application list ------------------------------------------------------------------
+def applications_visible(user):
+    """Own applications; those routed to the user's pre-check bodies; every submitted one of the award
+    jurisdictions where the user is office, committee or supervisor."""
+    if not (user and user.is_authenticated):
+        return Application.objects.none()
+    staff_j = _jurisdiction_ids(user, ("office", "committee", "supervisor"))
+    bodies = [b.pk for b in precheck_bodies(user)]
+    q = Q(applicant__members__user=user)
+    if bodies:
+        q |= Q(route_body_id__in=bodies) & ~Q(status=Status.DRAFT)
+    if staff_j:
+        q |= Q(cycle__award__jurisdiction_id__in=staff_j) & ~Q(status=Status.DRAFT)
+    ids = Application.objects.filter(q).values("pk")
+    return _app_related(Application.objects.filter(pk__in=ids)).order_by("-created_at", "-pk")
+
+
+def application_visible(user, pk) -> Application:
+    app = applications_visible(user).filter(pk=pk).first()
+    if app is None:
+        raise Http404("申报不存在。")
+    return app
+
+
+def cycles_visible(user):
+    """Open cycles an applicant of this user may enter, and every cycle of the user's staff jurisdictions."""
+    if not (user and user.is_authenticated):
+        return Cycle.objects.none()
+    j_ids = set(_jurisdiction_ids(user, ("office", "committee", "supervisor", "precheck")))
+    for a in applicants_of(user):
+        j_ids.update(_ancestor_ids(a.county))
+    return Cycle.objects.filter(award__jurisdiction_id__in=j_ids).select_related("award", "ruleset").order_by("-opened_on", "-pk")
+
+
+def material_for(user, application: Application, pk) -> Material:
+    """A material of an application the caller already reached through a scoped selector."""
+    material = application.materials.filter(pk=pk).first()
+    if material is None:
+        raise Http404("材料不存在。")
+    return material
+
+
+def materials_prefetch():
+    return Prefetch("materials", queryset=Material.objects.order_by("version", "id"))

@@ -1,0 +1,651 @@
+"""Pages of the application pipeline: the workspace, the applicant's registration, dashboard and stepped
+declaration, the pre-check queue and review page, the award office's cycle pages and the supervisor's
+read-only log. Views read through awards.selectors and write through awards.services / pipeline only."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import clock
+from core.errors import DomainError
+from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
+
+from . import eligibility, selectors, services
+from .forms import (AccountForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
+                    InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
+                    ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
+                    SupplementRequestForm, add_domain_error)
+from .models import Applicant, Status
+from .pipeline import TABLE, available_actions, transition
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# ---- workspace -------------------------------------------------------------------------------------------
+@login_required
+def workspace(request):
+    roles = selectors.workspace_roles(request.user)
+    return render(request, "awards/workspace.html", {"roles": roles})
+
+
+# ---- applicant: registration -----------------------------------------------------------------------------
+def register(request):
+    kind = request.POST.get("kind") or request.GET.get("kind") or "organization"
+    if kind not in ("organization", "individual"):
+        kind = "organization"
+    anonymous = not request.user.is_authenticated
+    data = request.POST if request.method == "POST" else None
+    account = AccountForm(data, prefix="account") if anonymous else None
+    form = (OrganizationForm if kind == "organization" else IndividualForm)(data, prefix=kind)
+    if request.method == "POST":
+        ok = form.is_valid() & (account.is_valid() if account else True)
+        if ok:
+            try:
+                with transaction.atomic():
+                    user = request.user
+                    if anonymous:
+                        user = get_user_model().objects.create_user(account.cleaned_data["username"],
+                                                                    password=account.cleaned_data["password1"])
+                    applicant = _register_applicant(kind, form.cleaned_data, user)
+            except DomainError as exc:
+                add_domain_error(form, exc, {"parent": "parent_credit_code"})
+            else:
+                if anonymous:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"“{applicant.name}”已注册，可以开始申报。")
+                return redirect("awards:apply-home")
+    return render(request, "awards/register.html", {"form": form, "account": account, "kind": kind},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _register_applicant(kind: str, data: dict, user) -> Applicant:
+    if kind == "organization":
+        parent = None
+        code = (data.get("parent_credit_code") or "").strip().upper()
+        if code:
+            parent = Applicant.objects.filter(credit_code=code).first()
+            if parent is None:
+                raise DomainError("没有找到该统一社会信用代码的上级组织，请其先在本平台注册。", field="parent_credit_code")
+        return services.applicant_register_organization(
+            user=user, name=data["name"], credit_code=data["credit_code"], county=data["county"], legal_form=data["legal_form"],
+            registration_date=data.get("registration_date"), address=data.get("address", ""), industry=data.get("industry", ""),
+            phone=data.get("phone", ""), parent=parent)
+    return services.applicant_register_individual(
+        user=user, name=data["name"], id_number=data["id_number"], county=data["county"], employer=data["employer"],
+        quality_work_years=data["quality_work_years"], phone=data.get("phone", ""), address=data.get("address", ""))
+
+
+# ---- applicant: dashboard ----------------------------------------------------------------------------------
+@login_required
+def apply_home(request):
+    rows = selectors.applicant_dashboard(request.user)
+    if not rows:
+        return redirect("awards:register")
+    grants = list(selectors.grants_of_applicant(request.user))
+    return render(request, "awards/apply_home.html", {"rows": rows, "grants": grants})
+
+
+@login_required
+@require_POST
+def application_new(request):
+    applicant = selectors.applicants_of(request.user).filter(pk=request.POST.get("applicant") or 0).first()
+    if applicant is None:
+        raise Http404("申报主体不存在。")
+    cycle = selectors.cycle_for_applicant(request.user, applicant, request.POST.get("cycle") or 0)
+    try:
+        app = services.application_create(cycle=cycle, applicant=applicant, category=applicant.kind, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("awards:apply-home")
+    messages.success(request, f"已创建申报 {app.reference}（草稿）。")
+    return redirect("awards:application", pk=app.pk)
+
+
+# ---- applicant: the stepped declaration --------------------------------------------------------------------
+def declaration_steps(app) -> list[dict]:
+    rules = Rules(app.cycle.ruleset.data)
+    steps = [("basic", "基本信息", True), ("facts", "申报事实", bool(app.declaration))]
+    steps.append(("self", "自我评价", bool(app.self_evaluation.strip())))
+    if rules.has_stage("internal_publicity"):
+        steps.append(("publicity", "内部公示", bool(app.internal_publicity_from and app.internal_publicity_to)))
+    steps.append(("recommendation", "推荐意见", bool(app.recommendation.strip())))
+    if rules.encouraged:
+        steps.append(("encouraged", "鼓励类型", bool(app.encouraged)))
+    steps.append(("materials", "材料上传", app.materials.exists()))
+    steps.append(("check", "资格自查与提交", app.status != Status.DRAFT))
+    return [{"code": c, "label": label, "done": done, "n": i} for i, (c, label, done) in enumerate(steps, start=1)]
+
+
+def _step_form(step, app, data=None, files=None):
+    rules = Rules(app.cycle.ruleset.data)
+    if step == "facts":
+        keys = selectors.declaration_keys(rules, app.category)
+        return FactsForm(data, keys=keys, route_bodies=selectors.route_bodies(app), initial=FactsForm.initial_from(app.declaration))
+    if step == "self":
+        return SelfEvaluationForm(data, initial={"self_evaluation": app.self_evaluation})
+    if step == "publicity":
+        return InternalPublicityForm(data, initial={"internal_publicity_from": app.internal_publicity_from,
+                                                    "internal_publicity_to": app.internal_publicity_to})
+    if step == "recommendation":
+        return RecommendationForm(data, initial={"recommendation": app.recommendation})
+    if step == "encouraged":
+        return EncouragedForm(data, options=rules.encouraged, initial={"encouraged": app.encouraged})
+    if step == "materials":
+        return MaterialForm(data, files)
+    return None
+
+
+def _step_fields(step, form, app) -> dict:
+    if step == "facts":
+        return {"declaration": form.declaration(app.declaration)}
+    return dict(form.cleaned_data)
+
+
+STEP_OF_FIELD = {"internal_publicity_from": "publicity", "internal_publicity_to": "publicity", "recommendation": "recommendation",
+                 "self_evaluation": "self", "route_body_id": "facts", "file": "materials"}
+
+
+@login_required
+def application_detail(request, pk):
+    app = selectors.application_for_applicant(request.user, pk)
+    steps = declaration_steps(app)
+    codes = [s["code"] for s in steps]
+    step = request.POST.get("step") or request.GET.get("step") or ("basic" if app.status == Status.DRAFT else "status")
+    if step not in codes and step != "status":
+        step = "basic"
+    editable = app.status in (Status.DRAFT, Status.RETURNED)
+    form = _step_form(step, app)
+    status_code = 200
+    if request.method == "POST" and step != "check":
+        if not editable:
+            messages.error(request, "申报提交后材料即冻结，不能修改。")
+            return redirect(f"{reverse('awards:application', args=[app.pk])}?step=status")
+        form = _step_form(step, app, request.POST, request.FILES)
+        if form is not None and form.is_valid():
+            try:
+                if step == "materials":
+                    cd = form.cleaned_data
+                    material = services.material_add(application=app, actor=request.user, uploaded_file=cd["file"],
+                                                     title=cd["title"], trade_secret=cd["trade_secret"])
+                    if _wants_json(request):
+                        return JsonResponse({"id": material.pk, "title": material.title, "size": material.size})
+                    messages.success(request, f"已上传“{material.title}”。")
+                else:
+                    services.application_update(application=app, actor=request.user, **_step_fields(step, form, app))
+                    messages.success(request, "草稿已保存。")
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                following = codes[codes.index(step) + 1] if request.POST.get("go") == "next" and step != codes[-1] else step
+                return redirect(f"{reverse('awards:application', args=[app.pk])}?step={following}")
+        if _wants_json(request):
+            errors = {k: [str(e) for e in v] for k, v in form.errors.items()} if form is not None else {}
+            first = next(iter(errors.values()), ["上传失败。"])[0]
+            return JsonResponse({"detail": first, "errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+        status_code = 400
+    results = services.eligibility_check(app) if step == "check" else None
+    submit_error = None
+    if request.method == "POST" and step == "check":
+        try:
+            services.application_submit(application=app, actor=request.user)
+        except DomainError as exc:
+            submit_error = exc
+            status_code = 400
+        else:
+            messages.success(request, f"申报 {app.reference} 已提交。")
+            return redirect(f"{reverse('awards:application', args=[app.pk])}?step=status")
+    context = {
+        "app": app, "steps": steps, "step": step, "form": form, "editable": editable, "results": results,
+        "submit_error": submit_error, "submit_error_step": STEP_OF_FIELD.get(getattr(submit_error, "field", None)),
+        "blocking": eligibility.blocking(results) if results else [],
+        "done": sum(1 for s in steps if s["done"]), "materials": list(app.materials.all()),
+        "timeline": selectors.application_timeline(app) if step == "status" else None,
+        "supplement": app.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first(),
+        "can_withdraw": "withdraw" in available_actions(app, request.user),
+        "withdraw_form": ReasonForm(), "answer_form": SupplementAnswerForm(),
+        "step_label": next((s["label"] for s in steps if s["code"] == step), "申报进度"),
+        "rules": Rules(app.cycle.ruleset.data),
+    }
+    return render(request, "awards/application.html", context, status=status_code)
+
+
+@login_required
+def application_material(request, pk, material_pk):
+    app = selectors.application_for_applicant(request.user, pk)
+    return _serve_material(app, material_pk, request.user)
+
+
+def _serve_material(app, material_pk, user):
+    from core.uploads import attachment_response
+
+    material = selectors.material_for(user, app, material_pk)
+    return attachment_response(material.file, material.original_name, material.content_type)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    app = selectors.application_for_applicant(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw(application=app, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "申报已撤回。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "撤回须填写理由。")
+    return redirect(f"{reverse('awards:application', args=[app.pk])}?step=status")
+
+
+@login_required
+@require_POST
+def application_supplement(request, pk):
+    app = selectors.application_for_applicant(request.user, pk)
+    form = SupplementAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supplement_answer(application=app, actor=request.user, answer=form.cleaned_data["answer"])
+            messages.success(request, "补正材料已重新提交。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "请填写补正说明。")
+    return redirect(f"{reverse('awards:application', args=[app.pk])}?step=status")
+
+
+@login_required
+def grant_reports(request, pk):
+    grant = selectors.grant_for_applicant(request.user, pk)
+    form = PerformanceReportForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.performance_report_submit(grant=grant, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "绩效报告已提交。")
+            return redirect("awards:grant-reports", pk=grant.pk)
+    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
+    return render(request, "awards/grant_reports.html", {"grant": grant, "form": form, "reports": grant.reports.order_by("year"),
+                                                         "years": rules.performance_report_years if rules else 0},
+                  status=400 if request.method == "POST" else 200)
+
+
+# ---- pre-check -------------------------------------------------------------------------------------------
+@login_required
+def precheck_home(request):
+    bodies = selectors.precheck_bodies(request.user)
+    if not bodies:
+        raise Http404("您没有初审岗位。")
+    today = clock.today()
+    rows = [{"app": a, "overdue": selectors.is_overdue(a, today),
+             "actionable": Rules(a.cycle.ruleset.data).stage(a.stage).actor == "precheck" and a.status in selectors.WORKING}
+            for a in selectors.precheck_queue(request.user)]
+    publishable = _publishable_lists(request.user, bodies)
+    return render(request, "awards/precheck_home.html", {"bodies": bodies, "rows": rows, "publishable": publishable, "today": today})
+
+
+def _publishable_lists(user, bodies):
+    """(cycle, stage, body, count) where approved applications of the user's bodies wait for a publicity list."""
+    out = {}
+    for a in selectors.precheck_queue(user).filter(status=Status.APPROVED):
+        stage = Rules(a.cycle.ruleset.data).stage(a.stage)
+        if stage.actor == "precheck" and (stage.publicity or stage.public_comment):
+            key = (a.cycle_id, a.stage, a.route_body_id)
+            out.setdefault(key, {"cycle": a.cycle, "stage": a.stage, "stage_label": stage.label, "body": a.route_body, "n": 0})
+            out[key]["n"] += 1
+    return list(out.values())
+
+
+@login_required
+def precheck_review(request, pk):
+    app = selectors.application_for_precheck(request.user, pk)
+    return _review_page(request, app, role="precheck", back=reverse("awards:precheck-home"))
+
+
+@login_required
+def precheck_material(request, pk, material_pk):
+    app = selectors.application_for_precheck(request.user, pk)
+    return _serve_material(app, material_pk, request.user)
+
+
+@login_required
+@require_POST
+def precheck_publish(request):
+    bodies = {b.pk: b for b in selectors.precheck_bodies(request.user)}
+    body = bodies.get(int(request.POST.get("body") or 0))
+    cycle = selectors.precheck_queue(request.user).filter(cycle_id=request.POST.get("cycle") or 0).first()
+    if body is None or cycle is None:
+        raise Http404("名单不存在。")
+    from publicity.windows import publish_stage_list
+
+    try:
+        notice = publish_stage_list(cycle=cycle.cycle, stage_code=request.POST.get("stage", ""), actor=request.user,
+                                    role="precheck", body=body)
+        messages.success(request, f"已发布公示：{notice.title}（{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}）。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("awards:precheck-home")
+
+
+def _review_page(request, app, *, role, back):
+    """The checker's page: declaration, eligibility and materials side by side, opinions and actions."""
+    rules = Rules(app.cycle.ruleset.data)
+    stage = rules.stage(app.stage)
+    opinion_form = OpinionForm(initial={"kind": "opinion", "body_name": app.route_body.name if role == "precheck" and app.route_body else app.cycle.award.office.name})
+    supplement_form = SupplementRequestForm()
+    reason_form = ReasonForm()
+    status = 200
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "opinion":
+                opinion_form = OpinionForm(request.POST)
+                if opinion_form.is_valid():
+                    try:
+                        services.opinion_record(application=app, actor=request.user, role=role, **opinion_form.cleaned_data)
+                    except DomainError as exc:
+                        add_domain_error(opinion_form, exc)
+                        raise _Stay() from None
+                    messages.success(request, "意见已记录。")
+                    return redirect(request.path)
+                raise _Stay()
+            if what == "supplement":
+                supplement_form = SupplementRequestForm(request.POST)
+                if supplement_form.is_valid():
+                    try:
+                        services.supplement_request(application=app, actor=request.user, role=role, items=supplement_form.item_list())
+                    except DomainError as exc:
+                        add_domain_error(supplement_form, exc)
+                        raise _Stay() from None
+                    messages.success(request, "已一次性告知需补正的全部事项。")
+                    return redirect(request.path)
+                raise _Stay()
+            action = request.POST.get("action", "")
+            if action not in TABLE:
+                raise Http404("未知的操作。")
+            reason_form = ReasonForm(request.POST) if TABLE[action].needs_reason else None
+            if reason_form is not None and not reason_form.is_valid():
+                reason_form.add_error(None, f"“{TABLE[action].label}”须填写书面理由。")
+                raise _Stay()
+            reason = reason_form.cleaned_data["reason"] if reason_form is not None else request.POST.get("reason", "")
+            try:
+                transition(app, action=action, actor=request.user, role=role, reason=reason)
+            except DomainError as exc:
+                reason_form = reason_form or ReasonForm(request.POST)
+                reason_form.is_valid()
+                add_domain_error(reason_form, exc)
+                raise _Stay() from None
+            messages.success(request, f"已办理：{TABLE[action].label}。")
+            return redirect(request.path)
+        except _Stay:
+            status = 400
+        reason_form = reason_form or ReasonForm()
+    app.refresh_from_db()
+    actions = [(a, TABLE[a].label, TABLE[a].needs_reason) for a in available_actions(app, request.user) if a not in selectors.APPLICANT_ACTIONS]
+    return render(request, "awards/review.html", {
+        "app": app, "stage": stage, "role": role, "back": back, "results": services.eligibility_check(app),
+        "materials": list(app.materials.all()), "opinions": list(app.opinions.order_by("at")),
+        "events": list(app.events.select_related("actor")), "supplements": list(app.supplement_requests.order_by("-requested_at")),
+        "actions": actions, "opinion_form": opinion_form, "supplement_form": supplement_form, "reason_form": reason_form,
+        "facts": _facts_rows(app), "overdue": selectors.is_overdue(app),
+        "material_url": "awards:precheck-material" if role == "precheck" else "awards:office-material",
+    }, status=status)
+
+
+class _Stay(Exception):
+    """Re-render the review page with the forms as typed."""
+
+
+def _facts_rows(app) -> list[tuple[str, str]]:
+    from .forms import YEAR_LIST_FIELDS, YES_NO_FIELDS
+
+    labels = {**YEAR_LIST_FIELDS, **YES_NO_FIELDS, "quality_system_years": "质量管理体系有效运行年限（年）", "route_body_id": "报送单位"}
+    rows = []
+    for key, value in app.declaration.items():
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(value, list):
+            shown = "、".join(map(str, value)) or "无"
+        elif key == "route_body_id":
+            shown = app.route_body.name if app.route_body_id == value and app.route_body else str(value)
+        else:
+            shown = str(value)
+        rows.append((labels.get(key, key), shown))
+    return rows
+
+
+# ---- office ----------------------------------------------------------------------------------------------
+def _office_or_404(user):
+    if not selectors.office_jurisdiction_ids(user):
+        raise Http404("您没有办公室岗位。")
+
+
+@login_required
+def office_home(request):
+    _office_or_404(request.user)
+    return render(request, "awards/office_home.html", {"awards": list(selectors.awards_for_office(request.user)),
+                                                       "cycles": list(selectors.cycles_for_office(request.user))})
+
+
+@login_required
+def office_cycle_open(request, slug):
+    award = selectors.award_for_office(request.user, slug)
+    form = CycleOpenForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_open(award=award, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已启动{cycle}，并发布申报通知。")
+            return redirect("awards:office-cycle", pk=cycle.pk)
+    return render(request, "awards/office_cycle_open.html", {"award": award, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def office_cycle(request, pk):
+    cycle = selectors.cycle_for_office(request.user, pk)
+    rules = Rules(cycle.ruleset.data)
+    today = clock.today()
+    funnel = selectors.cycle_funnel(cycle)
+    deadlines = selectors.cycle_deadlines(cycle, today)
+    try:
+        month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01") if request.GET.get("month") else None
+    except ValueError:
+        month = None
+    month = month or (deadlines[0]["day"] if deadlines else today).replace(day=1)
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    planner = PlannerForm(request.GET if "start" in request.GET else None, initial={"start": today})
+    plan, plan_error = None, None
+    if planner.is_bound and planner.is_valid():
+        try:
+            plan = selectors.cycle_plan(rules, planner.cleaned_data["start"])
+        except DomainError as exc:
+            plan_error = exc.message
+            planner.add_error("start", exc.message)
+    committee_stage = next((s for s in rules.stages if s.actor == "committee"), None)
+    return render(request, "awards/office_cycle.html", {
+        "cycle": cycle, "rules": rules, "funnel": funnel, "chart": selectors.funnel_chart(funnel), "deadlines": deadlines,
+        "calendar": selectors.month_calendar(month.year, month.month, deadlines), "month": month,
+        "prev_month": prev_month, "next_month": next_month,
+        "overdue": list(selectors.overdue_applications(cycle, today)), "objections": selectors.open_objection_count(cycle),
+        "planner": planner, "plan": plan, "plan_error": plan_error, "committee_stage": committee_stage, "today": today,
+        "has_review_pages": _has_url("review-stage"),
+    })
+
+
+def _has_url(name) -> bool:
+    from django.urls import NoReverseMatch
+
+    try:
+        reverse(name, args=[1, "x"]) if name == "review-stage" else reverse(name)
+        return True
+    except NoReverseMatch:
+        return False
+
+
+@login_required
+def office_stage(request, pk, code):
+    cycle = selectors.cycle_for_office(request.user, pk)
+    rules = Rules(cycle.ruleset.data)
+    if not rules.has_stage(code):
+        raise Http404("本奖项没有该环节。")
+    stage = rules.stage(code)
+    status = 200
+    errors: dict[int, str] = {}
+    select_form = StageSelectForm(initial={"reason": "按好中选优原则确定进入下一环节的名单"})
+    if request.method == "POST":
+        what = request.POST.get("what")
+        try:
+            if what == "publish":
+                from publicity.windows import publish_stage_list
+
+                notice = publish_stage_list(cycle=cycle, stage_code=code, actor=request.user, role="office")
+                messages.success(request, f"已发布公示：{notice.title}（{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}）。")
+                return redirect(request.path)
+            if what == "select":
+                select_form = StageSelectForm(request.POST)
+                if select_form.is_valid():
+                    chosen = [int(x) for x in request.POST.getlist("advance") if x.isdigit()]
+                    result = services.stage_select(cycle=cycle, stage=code, advancing=chosen, actor=request.user,
+                                                   reason=select_form.cleaned_data["reason"] or "按好中选优原则确定")
+                    messages.success(request, f"{len(result['advanced'])} 件进入下一环节，{len(result['not_advanced'])} 件未进入。")
+                    return redirect(request.path)
+                status = 400
+            else:
+                app = selectors.application_for_office(request.user, request.POST.get("application") or 0)
+                action = request.POST.get("action", "")
+                if action not in TABLE or app.cycle_id != cycle.pk:
+                    raise Http404("未知的操作。")
+                if action == "request_supplement":
+                    services.supplement_request(application=app, actor=request.user, role="office",
+                                                items=(request.POST.get("reason") or "").splitlines())
+                else:
+                    transition(app, action=action, actor=request.user, role="office", reason=request.POST.get("reason", ""))
+                messages.success(request, f"{app.reference}：已办理“{TABLE[action].label}”。")
+                return redirect(request.path)
+        except DomainError as exc:
+            status = 400
+            app_id = request.POST.get("application")
+            if app_id and app_id.isdigit():
+                errors[int(app_id)] = exc.message
+            else:
+                messages.error(request, exc.message)
+    rows = selectors.stage_queue(request.user, cycle, code)
+    for r in rows:
+        r["error"] = errors.get(r["app"].pk)
+        r["typed"] = request.POST.get("reason", "") if r["error"] else ""
+    is_review = code in ("material_review", "on_site_review", "defense", "composite_evaluation", "qualification_review") and stage.actor == "office"
+    window = stage.publicity or stage.public_comment
+    selection = None
+    if is_review and not window:
+        selection = selectors.stage_ranking_rows(cycle, code, [r["app"] for r in rows if r["app"].status in selectors.WORKING])
+        cut = select_form["cut"].value() if select_form.is_bound else request.GET.get("cut")
+        try:
+            cut = int(cut) if cut not in (None, "") else None
+        except ValueError:
+            cut = None
+        chosen = set(int(x) for x in request.POST.getlist("advance") if x.isdigit()) if select_form.is_bound else None
+        for i, row in enumerate(selection):
+            row["checked"] = (row["app"].pk in chosen) if chosen is not None else (cut is None or i < cut)
+    approved = sum(1 for r in rows if r["app"].status == Status.APPROVED)
+    return render(request, "awards/office_stage.html", {
+        "cycle": cycle, "stage": stage, "code": code, "rows": rows, "window": window, "approved": approved,
+        "selection": selection, "select_form": select_form, "stages": rules.stages,
+        "review_url": reverse("review-stage", args=[cycle.pk, code]) if _has_url("review-stage") and code in ("material_review", "on_site_review", "defense") else None,
+    }, status=status)
+
+
+@login_required
+def office_application(request, pk):
+    app = selectors.application_for_office(request.user, pk)
+    return _review_page(request, app, role="office", back=reverse("awards:office-stage", args=[app.cycle_id, app.stage]))
+
+
+@login_required
+def office_material(request, pk, material_pk):
+    app = selectors.application_for_office(request.user, pk)
+    return _serve_material(app, material_pk, request.user)
+
+
+@login_required
+def office_approval(request, pk):
+    cycle = selectors.cycle_for_office(request.user, pk)
+    form = ApprovalForm(request.POST or None, initial={"date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            apps = services.approval_record(cycle=cycle, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已记录政府批准，{len(apps)} 件进入表彰环节。")
+            return redirect("awards:office-cycle", pk=cycle.pk)
+    waiting = list(cycle.applications.filter(stage="approval", status=Status.PENDING).select_related("applicant"))
+    return render(request, "awards/office_simple_form.html", {
+        "cycle": cycle, "form": form, "title": "记录政府审批", "waiting": waiting, "submit": "记录批准"},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def office_commend(request, pk):
+    cycle = selectors.cycle_for_office(request.user, pk)
+    form = CommendForm(request.POST or None, initial={"date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            grants = services.commend(cycle=cycle, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已发布表彰决定，授奖 {len(grants)} 个。")
+            return redirect("awards:office-cycle", pk=cycle.pk)
+    waiting = list(cycle.applications.filter(stage="commendation", status=Status.PENDING).select_related("applicant"))
+    grants = list(cycle.grants.select_related("applicant"))
+    return render(request, "awards/office_simple_form.html", {
+        "cycle": cycle, "form": form, "title": "发布表彰决定", "waiting": waiting, "grants": grants, "submit": "表彰"},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def office_revoke(request, pk):
+    grant = selectors.grant_for_office(request.user, pk)
+    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
+    reasons = [(r["reason"], f"{BAN_REASONS.get(r['reason'], r['reason'])}（{r.get('article') or ''}）")
+               for r in (rules.data.get("revocation", []) if rules else [])]
+    form = RevokeForm(request.POST or None, reasons=reasons)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke(grant=grant, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已撤销 {grant.applicant.name} 的{grant.award.name}，并发布撤销公告。")
+            return redirect("awards:office-cycle", pk=grant.cycle_id) if grant.cycle_id else redirect("awards:office-home")
+    return render(request, "awards/office_revoke.html", {"grant": grant, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+# ---- supervision -----------------------------------------------------------------------------------------
+@login_required
+def supervision(request):
+    jurisdictions = selectors.supervisor_jurisdictions(request.user)
+    if not jurisdictions:
+        raise Http404("您没有监督岗位。")
+    entries = Paginator(selectors.audit_for_supervisor(request.user), 50).get_page(request.GET.get("page"))
+    events = list(selectors.stage_events_for_supervisor(request.user)[:100])
+    return render(request, "awards/supervision.html", {"jurisdictions": jurisdictions, "entries": entries, "events": events,
+                                                       "labels": STAGE_LABELS, "statuses": dict(Status.choices)})
