@@ -1,4 +1,5 @@
 """Uploads (item 6): allow-list by extension AND content, Chinese messages, safe attachment downloads."""
+import functools
 import io
 import zipfile
 
@@ -32,7 +33,8 @@ def ooxml(main_part, *, content_types=True, extra=()):
     return buf.getvalue()
 
 
-def xlsx_bytes():
+@functools.lru_cache(maxsize=1)
+def xlsx_bytes():  # once: openpyxl stamps the time, and hypothesis needs the same bytes every run
     wb = openpyxl.Workbook()
     wb.active["A1"] = "营业收入"
     buf = io.BytesIO()
