@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import views as core_views
 
 api_v1 = [
+    path("", include("core.api_urls")),
     path("", include("jurisdictions.api_urls")),
     path("", include("awards.api_urls")),
     path("", include("review.api_urls")),
