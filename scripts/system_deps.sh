@@ -6,8 +6,8 @@ set -uo pipefail
 profile=${1:-test}
 missing=()
 
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
-have_font() { fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK"; }
+have_lib() { ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }  # no -q: under pipefail an early exit would fail the pipe
+have_font() { fc-list 2>/dev/null | grep -i "Noto Sans CJK\|Noto Serif CJK" >/dev/null; }
 has_initdb() { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 
 have_lib libpango-1.0.so || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
