@@ -90,9 +90,13 @@ def _check_upload(f, field: str, *, required: bool):
             raise DomainError("请上传身份证明（个人）或加盖公章的扫描件（单位）。异议须署真实姓名或加盖公章，匿名异议不予受理。"
                               if field == "identity_proof" else "请上传证明材料。", field=field)
         return
-    if f.size > getattr(settings, "UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024):
-        raise DomainError("文件过大。", field=field)
-    content_type = (getattr(f, "content_type", "") or "").split(";")[0].strip()
+    from core.uploads import validate_upload  # extension and magic-byte allow-list (security work)
+
+    try:
+        content_type = validate_upload(f, max_bytes=getattr(settings, "UPLOAD_MAX_FILE_BYTES", 20 * 1024 * 1024))
+    except DomainError as exc:
+        exc.field = field  # shown beside the upload on the form
+        raise
     if content_type not in OBJECTION_CONTENT_TYPES:
         raise DomainError("只接受 PDF、JPG 或 PNG 文件。", field=field)
 

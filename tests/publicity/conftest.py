@@ -93,7 +93,7 @@ def file_objection():
         with frozen_at(when or at(2025, 10, 9, 10)):
             return objection_file(notice=ns.notice, application=app or ns.apps[0], objector_kind="individual", name="张三",
                                   phone="13812345678", address="塔城市光明路5号", id_number="", facts="该单位申报材料中的产值数据与实际不符。",
-                                  identity_proof=upload(), evidence=upload("evidence.png", "image/png"))
+                                  identity_proof=upload(), evidence=upload("evidence.pdf"))
     return do
 
 

@@ -162,3 +162,13 @@ def test_reminder_task_counts_due_objections(tacheng, file_objection):
         assert remind_objections_due() == {"654200": 1}
     entry = AuditEntry.objects.filter(action="objection.reminder").get()
     assert entry.data == {"due_or_overdue": 1, "overdue": 1, "on": "2025-10-16"}
+
+
+def test_disguised_upload_is_refused_beside_the_field(client, tacheng):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("seal.pdf", b"MZ\x90\x00not a pdf at all", content_type="application/pdf")
+    with frozen_at(at(2025, 10, 10, 9)):
+        response = _post(client, tacheng.notice, tacheng.apps[0], identity_proof=fake)
+    assert response.status_code == 400 and Objection.objects.count() == 0
+    assert "identity_proof" in response.context["form"].errors
