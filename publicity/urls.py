@@ -8,6 +8,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice-pdf"),
+    path("notices/<int:pk>/correct/", views.notice_correct, name="notice-correct"),
     path("notices/feed/<str:code>/", feeds.JurisdictionNoticeFeed(), name="notice-feed"),
     path("objections/new/", views.objection_new, name="objection-new"),
     path("objections/status/", views.objection_status, name="objection-status"),

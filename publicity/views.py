@@ -20,7 +20,7 @@ from jurisdictions.rules import Rules
 
 from . import pdf, selectors, services
 from .models import NoticeKind
-from .forms import DecideForm, FindingsForm, NoticeFilterForm, ObjectionForm, ReasonForm, ReceiptLookupForm
+from .forms import CorrectionForm, DecideForm, FindingsForm, NoticeFilterForm, ObjectionForm, ReasonForm, ReceiptLookupForm
 from .presenters import window_label, window_prefix
 
 OBJECTION_RATE_LIMIT = 5  # filings per IP per hour on the public form
@@ -61,7 +61,27 @@ def notice_detail(request, pk: int):
     return render(request, "publicity/notice_detail.html", {
         "notice": notice, "names": selectors.listed_names(notice), "window": window_label(notice), "prefix": window_prefix(notice),
         "is_open": services.notice_is_open(notice) and superseded_by is None, "superseded_by": superseded_by, "owner": owner,
-        "objection_article": services._objection_articles(services._rules(owner))})
+        "objection_article": services._objection_articles(services._rules(owner)),
+        "can_correct": superseded_by is None and permissions.office_of(request.user, notice.award), "correction_form": CorrectionForm()})
+
+
+@login_required
+@require_http_methods(["POST"])
+def notice_correct(request, pk: int):
+    notice = selectors.notice_public(pk)
+    if not permissions.office_of(request.user, notice.award):
+        raise Http404
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写更正公告的标题和内容。")
+        return redirect("publicity:notice-detail", pk=notice.pk)
+    try:
+        new = services.notice_correct(notice=notice, actor=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("publicity:notice-detail", pk=notice.pk)
+    messages.success(request, "更正公告已发布，原公告已标注“已被更正”。")
+    return redirect("publicity:notice-detail", pk=new.pk)
 
 
 def notice_pdf(request, pk: int):

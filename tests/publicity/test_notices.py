@@ -100,3 +100,18 @@ def test_correction_supersedes_and_banner(client, tacheng):
     assert "本公告更正2025年9月30日发布的" in new.body
     assert "本公告已被更正" in html and f"/notices/{new.pk}/" in html
     assert Notice.objects.get(pk=tacheng.notice.pk).title == tacheng.notice.title  # old one unchanged
+
+
+def test_office_publishes_correction_from_the_page(client, tacheng, make_user):
+    url = f"/notices/{tacheng.notice.pk}/correct/"
+    client.force_login(tacheng.checker)  # not the award's office
+    assert client.post(url, {"title": "更正", "body": "内容"}).status_code == 404
+    client.force_login(tacheng.office)
+    assert "发布更正公告" in client.get(f"/notices/{tacheng.notice.pk}/").content.decode()
+    with frozen_at(at(2025, 10, 9)):
+        response = client.post(url, {"title": "更正：初审名单公示", "body": "更正单位名称。"})
+    new = Notice.objects.get(supersedes=tacheng.notice)
+    assert response.status_code == 302 and response["Location"] == f"/notices/{new.pk}/"
+    with frozen_at(at(2025, 10, 9)):
+        html = client.get(f"/notices/{new.pk}/").content.decode()
+    assert "更正：初审名单公示" in html and f"/objections/new/?notice={new.pk}" in html  # the window still runs
