@@ -335,3 +335,20 @@ def composite_ranking(cycle) -> list[CompositeRow]:
     rows += [CompositeRow(app, percents, None, None) for app, percents, comp in
              sorted([t for t in scored if t[2] is None], key=lambda t: t[0].reference)]
     return rows
+
+
+# ---------------------------------------------------------------- committee
+
+
+def open_votes_for_member(user):
+    """Open votes of the awards whose committee the user sits on."""
+    from jurisdictions.models import Role
+    from jurisdictions.selectors import memberships
+
+    from .models import CommitteeVote
+
+    body_ids = list(memberships(user, Role.COMMITTEE).values_list("body_id", flat=True))
+    if not body_ids:
+        return CommitteeVote.objects.none()
+    return (CommitteeVote.objects.filter(closed_at__isnull=True, cycle__award__committee_id__in=body_ids)
+            .select_related("cycle__award").order_by("-opened_at"))

@@ -46,8 +46,7 @@ def criteria_detail(request, code):
 @login_required
 def my_assignments(request):
     rows = list(selectors.my_assignments(request.user).prefetch_related("scores"))
-    votes = [v for v in CommitteeVote.objects.filter(closed_at__isnull=True).select_related("cycle__award")
-             if is_committee_member(request.user, v.cycle.award)]
+    votes = selectors.open_votes_for_member(request.user)
     return render(request, "review/my_assignments.html", {"rows": rows, "votes": votes})
 
 

@@ -53,6 +53,7 @@ def test_vote_through_services_with_blinded_codes(client):
     assert {i.code for i in items.values()} == {"A01", "A02"}
 
     client.force_login(members[0])
+    assert vote.title in client.get("/review/").content.decode()
     page = client.get(f"/review/votes/{vote.pk}/").content.decode()
     assert "A01" in page and "兴安盟甲乳业公司" not in page and "兴安盟乙水泥公司" not in page
     r = client.post(f"/review/votes/{vote.pk}/", {f"v_{items[a.pk].pk}": "for", f"v_{items[b.pk].pk}": "recuse"})
