@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 
 from awards.models import Application, Cycle
+from core.crypto import EncryptedTextField
 from jurisdictions.models import Award
 
 
@@ -86,9 +87,10 @@ class Objection(models.Model):
     receipt_no = models.CharField("受理回执号", max_length=32, unique=True)
     objector_kind = models.CharField(max_length=16, choices=[("individual", "个人"), ("organization", "单位")])
     objector_name = models.CharField("姓名/单位名称", max_length=120)
-    objector_phone = models.CharField("联系电话", max_length=200)
-    objector_address = models.CharField("通讯地址", max_length=200)
-    objector_id_number = models.CharField("身份证件号码", max_length=200, blank=True)
+    # Personal data is encrypted at rest (key outside the database) and shown only to the office.
+    objector_phone = EncryptedTextField("联系电话")
+    objector_address = EncryptedTextField("通讯地址")
+    objector_id_number = EncryptedTextField("身份证件号码", blank=True)
     identity_proof = models.FileField("身份证明/加盖公章的扫描件", upload_to="objections/%Y/")
     facts = models.TextField("异议事实与理由")
     evidence = models.FileField("证明材料", upload_to="objections/%Y/", blank=True)

@@ -172,3 +172,18 @@ def test_disguised_upload_is_refused_beside_the_field(client, tacheng):
         response = _post(client, tacheng.notice, tacheng.apps[0], identity_proof=fake)
     assert response.status_code == 400 and Objection.objects.count() == 0
     assert "identity_proof" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_objector_personal_data_is_ciphertext_in_the_database(tacheng, file_objection):
+    from django.db import connection
+
+    from publicity.models import Objection
+
+    obj = file_objection(tacheng)
+    with connection.cursor() as cur:
+        cur.execute("SELECT objector_phone, objector_address FROM publicity_objection WHERE id = %s", [obj.pk])
+        raw = cur.fetchone()
+    assert "13812345678" not in raw[0] and "光明路" not in raw[1]
+    stored = Objection.objects.get(pk=obj.pk)
+    assert (stored.objector_phone, stored.objector_address) == ("13812345678", "塔城市光明路5号")
