@@ -1,0 +1,95 @@
+"""In a real browser: an applicant fills the stepped declaration, uploads a PDF (XHR with a progress bar),
+sees eligibility with articles and submits; the office's cycle dashboard and the pre-check queue render."""
+import datetime as dt
+
+import pytest
+
+from awards import services
+from awards.simulation import SIM_PASSWORD
+from core import clock
+from jurisdictions.calendar import add_working_days
+from jurisdictions.models import Award, Body, BodyKind
+from tests.conftest import shot
+
+from .factories import org, staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def orm_beside_playwright():
+    """Playwright's sync API leaves its loop registered as running in this thread; Django's async guard is
+    told there is none (this process only), as in tests/jurisdictions/test_browser_rulesets.py."""
+    import django.utils.asyncio as django_asyncio
+
+    def no_running_loop():
+        raise RuntimeError("no running event loop")
+
+    django_asyncio.get_running_loop = no_running_loop
+
+
+def login(page, username):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", SIM_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url("**/")
+
+
+def test_applicant_declares_uploads_checks_and_submits(orm_beside_playwright, page, tmp_path):
+    today = clock.today()  # the live server runs on the real clock
+    award = Award.objects.get(slug="tacheng-prefecture")
+    office = staff("br-tc-office", "office", award.office)
+    cycle = services.cycle_open(award=award, actor=office, year=today.year, filing_deadline=today + dt.timedelta(days=40),
+                                override_reason="浏览器测试")
+    applicant, user = org("br-applicant", "654201", years=10, name="塔城市浏览器测试有限公司")
+    checker = staff("br-checker", "precheck", Body.objects.get(jurisdiction__code="654201", kind=BodyKind.MARKET_REGULATION))
+    pdf = tmp_path / "申报书.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    start = today - dt.timedelta(days=21)
+    end = add_working_days(start, 6)
+
+    login(page, "br-applicant")
+    page.goto("/apply/")
+    assert "可以申报" in page.locator(".open-cycles").inner_text()
+    shot(page, "applicant-dashboard")
+    page.get_by_role("button", name="开始申报").click()
+    page.get_by_role("link", name="下一步：申报事实").click()
+    page.get_by_label("被列入经营异常名录").select_option("no")
+    page.get_by_label("被列入严重违法失信名单").select_option("no")
+    page.get_by_label("申报材料涉及国家秘密").select_option("no")
+    page.get_by_label("发生安全、质量、环境等事故的年份").fill("")
+    page.get_by_role("button", name="保存并下一步").click()
+    page.get_by_label("自我评价报告").fill("我单位对照评审标准逐项开展了自我评价。")
+    page.get_by_role("button", name="保存并下一步").click()
+    page.get_by_label("内部公示开始日期").fill(start.isoformat())
+    page.get_by_label("内部公示结束日期").fill(end.isoformat())
+    page.get_by_role("button", name="保存并下一步").click()
+    page.get_by_role("button", name="保存并下一步").click()  # 推荐意见: not required for a legal person here
+    page.get_by_label("创新能力强、质量管理水平先进、成长性较强的中小型组织（第九条（七））").check()
+    page.get_by_role("button", name="保存并下一步").click()
+    page.wait_for_url("**step=materials")
+    page.get_by_label("材料名称").fill("申报书")
+    page.set_input_files("#id_file", str(pdf))
+    page.get_by_role("button", name="上传").click()
+    page.locator("#materials").get_by_role("link", name="申报书").wait_for()
+    assert "申报书.pdf" in page.locator("#materials").inner_text()
+    assert page.locator("#decl-progress").get_attribute("value") == "6"  # all but 推荐意见 (left empty) and the submission
+    page.get_by_role("link", name="下一步：资格自查与提交").click()
+    table = page.locator("#eligibility").inner_text()
+    assert "第九条（二）" in table and "年，要求 5 年以上" in table and "需人工审核" in table
+    page.get_by_role("button", name="确认无误，提交申报").click()
+    page.wait_for_url("**step=status")
+    assert page.locator("#app-status").inner_text() == "待办理"
+    assert "行业主管部门或县（市）市场监管部门审核" in page.locator("#timeline").inner_text()
+
+    page.get_by_role("button", name="退出（br-applicant）").click()
+    login(page, "br-tc-office")
+    page.goto(f"/office/cycles/{cycle.pk}/")
+    assert page.locator("#funnel").inner_text().count("\t1\t") >= 1
+    shot(page, "office-cycle-dashboard")
+    page.get_by_role("button", name="退出（br-tc-office）").click()
+    login(page, checker.username)
+    page.goto("/precheck/")
+    assert "塔城市浏览器测试有限公司" in page.locator("#precheck-queue").inner_text()
+    shot(page, "precheck-queue")
