@@ -1,5 +1,7 @@
 """Who may act on an application in a role. Roles come from memberships; an applicant's own application
 from ApplicantMember. Returns False rather than raising: callers turn it into 404/403."""
+from guardian.shortcuts import assign_perm
+
 from jurisdictions.models import Membership
 
 from .models import Applicant, ApplicantMember, Application
@@ -9,13 +11,23 @@ def is_applicant_member(user, applicant: Applicant) -> bool:
     return bool(user and user.is_authenticated) and ApplicantMember.objects.filter(applicant=applicant, user=user).exists()
 
 
+# An applicant's own application is a per-object grant (django-guardian, direct FK permission model),
+# given by the services that create the application or add a colleague to the applicant account.
+APPLICANT_PERM = "awards.change_application"
+
+
+def grant_applicant_access(application: Application, users=None) -> None:
+    for user in users if users is not None else [m.user for m in application.applicant.members.select_related("user")]:
+        assign_perm(APPLICANT_PERM, user, application)
+
+
 def has_role(user, role: str, application: Application) -> bool:
     if role == "system":
         return user is None
     if not user or not user.is_authenticated:
         return False
     if role == "applicant":
-        return is_applicant_member(user, application.applicant)
+        return user.has_perm(APPLICANT_PERM, application) and is_applicant_member(user, application.applicant)
     award = application.cycle.award
     qs = Membership.objects.filter(user=user, role=role, active=True)
     if role == "precheck":

@@ -61,6 +61,8 @@ def applicant_add_member(*, applicant: Applicant, actor, new_user) -> ApplicantM
     if not permissions.is_applicant_member(actor, applicant):
         raise NotPermitted("只有本单位已有账户可以添加同事。")
     member, _ = ApplicantMember.objects.get_or_create(applicant=applicant, user=new_user)
+    for application in applicant.applications.all():
+        permissions.grant_applicant_access(application, [new_user])
     log_action("applicant.add_member", actor=actor, obj=applicant, role="applicant", data={"user": new_user.get_username()})
     return member
 
@@ -133,10 +135,12 @@ def application_create(*, cycle: Cycle, applicant: Applicant, category: str, act
     if cycle.status != Cycle.Status.OPEN or clock.today() > cycle.filing_deadline:
         raise DomainError(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止。", code="filing_closed")
     with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise reference numbers within a cycle
         count = Application.objects.filter(cycle=cycle).count() + 1
         first = rules.application_stages()[0].code
         app = Application.objects.create(cycle=cycle, applicant=applicant, category=category, stage=first, status=Status.DRAFT,
                                          reference=f"{cycle.award.slug.upper()}-{cycle.year}-{count:04d}", stage_entered_at=clock.now())
+        permissions.grant_applicant_access(app)
         log_action("application.create", actor=actor, obj=app, role="applicant", jurisdiction_code=cycle.award.jurisdiction.code)
     return app
 

@@ -126,3 +126,18 @@ def test_erenhot_call_must_run_ten_working_days():
 
 def test_every_action_in_the_table_names_roles():
     assert all(spec.roles for spec in TABLE.values())
+
+
+def test_the_applicants_own_application_is_a_guardian_grant_that_colleagues_receive(xam, make_user):
+    from awards.permissions import APPLICANT_PERM, has_role
+
+    colleague = make_user("ulanhot-colleague")
+    assert not has_role(colleague, "applicant", xam["app"])
+    services.applicant_add_member(applicant=xam["app"].applicant, actor=xam["applicant"], new_user=colleague)
+    assert colleague.has_perm(APPLICANT_PERM, xam["app"]) and has_role(colleague, "applicant", xam["app"])
+    stranger, _ = org("stranger-co", "152202")
+    assert not has_role(_, "applicant", xam["app"])
+    superuser = make_user("root-x")
+    superuser.is_superuser = True
+    superuser.save()
+    assert not has_role(superuser, "applicant", xam["app"])  # a superuser is not the applicant
