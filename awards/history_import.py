@@ -14,6 +14,7 @@ import io
 from django.db import transaction
 
 from core import clock
+from core.crypto import blind_index
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
 from jurisdictions.models import Jurisdiction, Role
@@ -229,7 +230,7 @@ def check_rows(rows: list[dict], actor) -> list[RowCheck]:
         applicant = None
         if code and category:
             applicant = Applicant.objects.filter(credit_code=code).first() if category == ApplicantKind.ORGANIZATION else \
-                Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number=code).first()
+                Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number_index=blind_index(code)).first()
             if applicant is not None and applicant.kind != category:
                 errors.append("该代码已登记为另一类别的申报主体")
         if award is not None and code and category:
@@ -330,12 +331,13 @@ def history_import_commit(*, batch: HistoryImport, actor) -> dict:
             if d["category"] == ApplicantKind.ORGANIZATION:
                 applicant = Applicant.objects.filter(credit_code=d["code"]).first()
             else:
-                applicant = Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number=d["code"]).first()
+                applicant = Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number_index=blind_index(d["code"])).first()
             if applicant is None:
                 applicant = Applicant.objects.create(
                     kind=d["category"], name=d["name"], county=counties[d["county"]],
                     credit_code=d["code"] if d["category"] == ApplicantKind.ORGANIZATION else None,
-                    id_number=d["code"] if d["category"] == ApplicantKind.INDIVIDUAL else "")
+                    id_number=d["code"] if d["category"] == ApplicantKind.INDIVIDUAL else "",
+                    id_number_index=blind_index(d["code"]) if d["category"] == ApplicantKind.INDIVIDUAL else "")
                 created["applicants"] += 1
             grant = None
             if d["awarded_on"]:

@@ -5,6 +5,7 @@
 from django.conf import settings
 from django.db import models
 
+from core.crypto import EncryptedTextField
 from jurisdictions.models import Award, Body, Jurisdiction, Ruleset
 
 
@@ -25,8 +26,11 @@ class Applicant(models.Model):
     kind = models.CharField("类型", max_length=16, choices=ApplicantKind.choices)
     name = models.CharField("名称/姓名", max_length=120)
     credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
-    id_number = models.CharField("居民身份证号码", max_length=200, blank=True)  # stored whole, shown masked
-    phone = models.CharField("联系电话", max_length=200, blank=True)
+    # Stored whole but encrypted at rest (key outside the database); shown masked except to the owner and
+    # the award office. The blind index allows exact lookups without decrypting.
+    id_number = EncryptedTextField("居民身份证号码", blank=True)
+    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone = EncryptedTextField("联系电话", blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     registration_date = models.DateField("登记注册日期", null=True, blank=True)
     county = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="applicants", verbose_name="所在县（市、区、旗）")

@@ -46,11 +46,16 @@ def applicant_register_organization(*, user, name: str, credit_code: str, county
 
 def applicant_register_individual(*, user, name: str, id_number: str, county: Jurisdiction, employer: str,
                                   quality_work_years: int, phone: str = "", address: str = "") -> Applicant:
+    from core.crypto import blind_index
+
     number = validate_id_number(id_number)
     if not name.strip():
         raise DomainError("请填写姓名。", field="name")
     with transaction.atomic():
-        applicant = Applicant.objects.create(kind=ApplicantKind.INDIVIDUAL, name=name.strip(), id_number=number, county=county,
+        if Applicant.objects.filter(id_number_index=blind_index(number)).exists():
+            raise DomainError("该身份证号码已注册为申报人。", field="id_number")
+        applicant = Applicant.objects.create(kind=ApplicantKind.INDIVIDUAL, name=name.strip(), id_number=number,
+                                             id_number_index=blind_index(number), county=county,
                                              employer=employer, quality_work_years=quality_work_years, phone=phone, address=address)
         ApplicantMember.objects.create(applicant=applicant, user=user)
         log_action("applicant.register", actor=user, obj=applicant, role="applicant", jurisdiction_code=county.code)

@@ -56,3 +56,26 @@ def test_id_check_digit_roundtrip(first17):
         validate_id_number(number)
     except DomainError as exc:
         assert "出生日期" in exc.message
+
+
+@pytest.mark.django_db
+def test_id_and_phone_numbers_are_ciphertext_in_the_database_and_unique_by_blind_index():
+    from django.db import connection
+
+    from awards import services
+    from jurisdictions.models import Jurisdiction
+    from tests.awards.factories import staff
+
+    county = Jurisdiction.objects.get(code="152501")
+    user = staff("person-1", None, None)
+    person = services.applicant_register_individual(user=user, name="王建国", id_number="11010519491231002X", county=county,
+                                                    employer="二连浩特市示例公司", quality_work_years=8, phone="13912345678")
+    with connection.cursor() as cur:
+        cur.execute("SELECT id_number, phone FROM awards_applicant WHERE id = %s", [person.pk])
+        raw_id, raw_phone = cur.fetchone()
+    assert "11010519491231002X" not in raw_id and "13912345678" not in raw_phone
+    person.refresh_from_db()
+    assert (person.id_number, person.phone) == ("11010519491231002X", "13912345678")
+    with pytest.raises(DomainError, match="已注册"):
+        services.applicant_register_individual(user=staff("person-2", None, None), name="王建国", id_number="11010519491231002x",
+                                               county=county, employer="x", quality_work_years=8)
