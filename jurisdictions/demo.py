@@ -43,16 +43,30 @@ def ensure_user(username: str, display: str, *, staff=False):
     return user
 
 
+def demo_totp_device(user):
+    """Staff must use a second factor (TOTP). Demo staff get a confirmed device with a key derived from the
+    username, so `python manage.py demo_otp USER` can print the current code (demo data only)."""
+    import hashlib
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = hashlib.sha256(f"zlj-demo-totp:{user.get_username()}".encode()).hexdigest()[:40]
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="演示设备", defaults={"key": key, "confirmed": True})
+    return device
+
+
 def seed_staff() -> list[tuple[str, str, str]]:
     rows = []
     for username, display, role, spec in DEMO_STAFF:
         user = ensure_user(username, display)
         body = _body(spec)
         Membership.objects.get_or_create(user=user, body=body, role=role)
+        demo_totp_device(user)
         rows.append((username, role, body.name))
     admin = ensure_user("platform-admin", "平台运维管理员", staff=True)
     if not admin.is_superuser:
         admin.is_superuser = True
         admin.save(update_fields=["is_superuser"])
+    demo_totp_device(admin)
     rows.append(("platform-admin", "superuser", "平台（/admin/）"))
     return rows

@@ -28,4 +28,6 @@ class Command(BaseCommand):
                 w(f"  {username:18s} {role:11s} {display}")
         except ImportError:
             pass
+        w("工作人员登录需动态口令（TOTP）。演示账户的当前口令 (current one-time code for a demo staff login):")
+        w("  .venv/bin/python manage.py demo_otp xam-office")
         w("按 Ctrl-C 停止 (Ctrl-C stops web and worker).")
