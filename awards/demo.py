@@ -3,16 +3,17 @@ services, and an open 塔城地区政府质量奖 cycle with a demo applicant wh
 import datetime as dt
 
 from core import clock
-from jurisdictions.demo import ensure_user
+from jurisdictions.demo import DEMO_PASSWORD, demo_totp_device, ensure_user
 from jurisdictions.models import Award, Jurisdiction
 
 from . import services
 from .models import Applicant, Cycle
-from .simulation import SIM_PASSWORD, simulate_cycle
+from .simulation import simulate_cycle
 
 LOGINS = [
     ("demo-applicant", "applicant", "塔城市示范乳业有限公司（申报单位）"),
-    ("sim-xam-leader-office", "office", f"兴安盟演练办公室（密码 {SIM_PASSWORD}）"),
+    ("sim-expert-152200-1", "reviewer", "兴安盟评审专家（演练届次的评分）"),
+    ("sim-committee-152200-2", "committee", "兴安盟审议委员（演练届次的表决）"),
 ]
 
 
@@ -21,6 +22,15 @@ def seed(stdout=None):
         result = simulate_cycle("xam-leader", applicants=8, seed=1)
         if stdout:
             stdout.write(f"演示：{result['award_name']} 第{result['cycle']['number']}届已模拟完成，获奖 {len(result['winners'])} 个。")
+    from django.contrib.auth import get_user_model
+
+    for username, _role, _label in LOGINS[1:]:  # the rehearsal's expert and committee logins become demo logins
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if user is not None:
+            demo_totp_device(user)
     tacheng = Award.objects.get(slug="tacheng-prefecture")
     user = ensure_user("demo-applicant", "示范乳业申报联系人")
     applicant = Applicant.objects.filter(members__user=user).first()

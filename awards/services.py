@@ -350,6 +350,8 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
                 valid_until=dt.date(date.year + validity["length"], date.month, min(date.day, 28)) if validity else None,
                 prize_amount=rules.prize(app.category), serial=f"{cycle.award.jurisdiction.code}-{cycle.year}-{cycle.number:02d}-{i:03d}"))
         cycle.status = Cycle.Status.FINISHED
+        if cycle.review_closed_at is None:
+            cycle_review_close(cycle=cycle, actor=actor)
         cycle.save(update_fields=["status"])
         log_action("cycle.commend", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
                    data={"decision": decision_document, "grants": [g.serial for g in grants]})
@@ -357,6 +359,20 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
 
         publish_award_decision(cycle=cycle, actor=actor, grants=grants, decision_document=decision_document)
     return grants
+
+
+def cycle_review_close(*, cycle: Cycle, actor) -> Cycle:
+    """The cycle's review is over: panels dissolve and reviewers lose access (内蒙古 第九条、兴安盟 第九条)."""
+    from review.services import panels_dissolve
+
+    if not permissions.office_of(actor, cycle.award):
+        raise NotPermitted("只有办公室可以结束评审。")
+    with transaction.atomic():
+        panels_dissolve(cycle=cycle, actor=actor)
+        cycle.review_closed_at = clock.now()
+        cycle.save(update_fields=["review_closed_at"])
+        log_action("cycle.review_close", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code)
+    return cycle
 
 
 def withdraw(*, application: Application, actor, reason: str) -> Application:

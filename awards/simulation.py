@@ -243,6 +243,8 @@ class Simulation:
                 else:
                     transition(app, action="not_advance", actor=self.office, role="office", reason="综合排名未进入下一环节，反馈评审报告")
                     self.not_advanced.append({"name": app.applicant.name, "stage": stage.code, "reason": "排名未进入下一环节"})
+            if stage.code == [s for s in self.rules.stage_codes if s in REVIEW_STAGES][-1]:
+                services.cycle_review_close(cycle=self.cycle, actor=self.office)  # panels dissolve (第九条)
         elif stage.code == "deliberation":
             passed = self._vote(apps)
             for app in apps:

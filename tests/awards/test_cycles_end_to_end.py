@@ -81,3 +81,14 @@ def test_simulate_cycle_command_prints_the_contract_json(capsys, tmp_path):
         result = subprocess.run([sys.executable, "-c", f"import sys, json; sys.argv=['x']; exec(open({str(checker)!r}).read().replace('if __name__ == \"__main__\":', 'if False:')); check_simulation({str(path)!r}); print(problems)"],
                                 capture_output=True, text=True)
         assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_panels_dissolve_when_the_review_ends_and_reviewers_lose_access():
+    from review.models import ApplicationUserObjectPermission, Panel
+
+    out = simulate_cycle("xam-leader", applicants=8, seed=2)
+    cycle_id = out["cycle"]["id"]
+    assert Panel.objects.filter(cycle_id=cycle_id).exists()
+    assert not Panel.objects.filter(cycle_id=cycle_id, dissolved_at__isnull=True).exists()  # 兴安盟 第九条
+    assert not ApplicationUserObjectPermission.objects.filter(content_object__cycle_id=cycle_id,
+                                                              permission__codename="view_application").exists()
