@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import clock
 from core.errors import DomainError
@@ -641,6 +641,7 @@ def office_revoke(request, pk):
 
 # ---- supervision -----------------------------------------------------------------------------------------
 @login_required
+@require_safe  # read-only for the supervisor: any POST is refused (405)
 def supervision(request):
     jurisdictions = selectors.supervisor_jurisdictions(request.user)
     if not jurisdictions:

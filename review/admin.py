@@ -69,10 +69,33 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ("stage",)
     raw_id_fields = ("application", "expert", "panel", "assigned_by")
 
+    def has_delete_permission(self, request, obj=None):
+        # Assignments are revoked through review.services (which removes the reviewer's guardian row and
+        # logs it); deleting the row here would leave an orphan object permission and no audit entry.
+        return False
+
 
 @admin.register(StageResult)
 class StageResultAdmin(admin.ModelAdmin):
+    """Separation of duties: stage totals are read by the award office on the review pages, not by the
+    platform operator (a superuser without an office post)."""
+
     list_display = ("application", "stage", "total", "max_points", "decided_at")
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class VoteItemInline(admin.TabularInline):

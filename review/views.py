@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -184,7 +185,9 @@ def stage_overview(request, cycle_pk, stage):
     if stage not in REVIEW_STAGES:
         raise Http404
     office = is_office(request.user, cycle)
-    if request.method == "POST" and office:
+    if request.method == "POST" and not office:
+        raise PermissionDenied("监督人员只能查看，不能办理。")  # the supervisor reads the stage, read-only
+    if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "draw":
