@@ -106,7 +106,7 @@ def transition(application: Application, *, action: str, actor, role: str, reaso
         raise InvalidTransition(f"未知的操作：{action}。")
     spec = TABLE[action]
     with transaction.atomic():
-        app = Application.objects.select_for_update(of=("self",)).select_related("cycle__ruleset", "cycle__award", "applicant").get(pk=application.pk)
+        app = Application.objects.select_for_update(of=("self",)).select_related("cycle__ruleset", "cycle__award__jurisdiction", "applicant").get(pk=application.pk)
         rules = rules_for(app)
         stage = rules.stage(app.stage)
         roles = allowed_roles(spec, stage.actor)

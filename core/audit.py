@@ -61,7 +61,8 @@ def log_action(
     data: dict | None = None,
     actor_label: str | None = None,
 ) -> AuditEntry:
-    with transaction.atomic():
+    # No savepoint of its own: nothing here is caught and retried, and the sweep writes thousands of entries.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from . import api
+from .public_cache import anonymous_cache
 
 urlpatterns = [
-    path("notices/", api.NoticeList.as_view(), name="api-notices"),
+    path("notices/", anonymous_cache(api.NoticeList.as_view()), name="api-notices"),
 ]

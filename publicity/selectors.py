@@ -2,7 +2,7 @@
 objections are visible (with the objector's personal data) only to the office of the award's jurisdiction."""
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from awards.models import Application, Cycle, Grant
@@ -84,4 +84,12 @@ def winners_public(award: Award):
 
 
 def awards_with_winners():
-    return Award.objects.select_related("jurisdiction").order_by("jurisdiction__code", "slug")
+    """Every award with its grants (`public_grants`) and its latest ruleset's usage rules (`usage_rules`):
+    three queries however many awards there are."""
+    from jurisdictions.models import Ruleset
+
+    latest_usage = Ruleset.objects.filter(award=OuterRef("pk")).order_by("-version").values("data__post_award__usage_rules")[:1]
+    return (Award.objects.select_related("jurisdiction")
+            .prefetch_related(Prefetch("grants", queryset=Grant.objects.select_related("applicant").order_by("-year", "serial"),
+                                       to_attr="public_grants"))
+            .annotate(usage_rules=Subquery(latest_usage)).order_by("jurisdiction__code", "slug"))

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from . import feeds, views
+from .public_cache import anonymous_cache
 
 app_name = "publicity"
 
 urlpatterns = [
-    path("notices/", views.notice_list, name="notice-list"),
+    path("notices/", anonymous_cache(views.notice_list), name="notice-list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice-pdf"),
     path("notices/<int:pk>/correct/", views.notice_correct, name="notice-correct"),

@@ -16,7 +16,6 @@ from core import clock
 from core.audit import log_action
 from core.errors import DomainError
 from jurisdictions.models import Award
-from jurisdictions.rules import Rules
 
 from . import pdf, selectors, services
 from .models import NoticeKind
@@ -221,12 +220,8 @@ def verify(request, serial: str):
 
 
 def winners(request):
-    sections = []
-    for award in selectors.awards_with_winners():
-        grants = list(selectors.winners_public(award))
-        ruleset = award.rulesets.order_by("-version").first()
-        usage = Rules(ruleset.data).post_award.get("usage_rules", []) if ruleset else []
-        sections.append({"award": award, "grants": grants, "usage": usage})
+    sections = [{"award": award, "grants": award.public_grants, "usage": award.usage_rules or []}
+                for award in selectors.awards_with_winners()]
     return render(request, "publicity/winners.html", {"sections": sections, "today": clock.today()})
 
 

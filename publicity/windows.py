@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from awards.models import Application, Status
 from awards.pipeline import transition
@@ -105,10 +106,10 @@ def publish_revocation(*, grant, actor) -> Notice:
 def close_notice(notice: Notice, now: dt.datetime) -> dict:
     """Closes one locked, due notice: listed applications with no open objection advance, others are held."""
     out = {"advanced": 0, "held": 0}
-    open_objections = set(Objection.objects.filter(notice=notice, state__in=Objection.OPEN_STATES).values_list("application_id", flat=True))
-    for app in notice.applications.filter(stage=notice.stage, status=Status.IN_PUBLICITY).order_by("pk"):
+    objected = Exists(Objection.objects.filter(notice=notice, application=OuterRef("pk"), state__in=Objection.OPEN_STATES))
+    for app in notice.applications.filter(stage=notice.stage, status=Status.IN_PUBLICITY).annotate(objected=objected).order_by("pk"):
         data = {"notice": notice.pk, "rule": notice.article, "closed_at": now.isoformat()}
-        if app.pk in open_objections:
+        if app.objected:
             transition(app, action="hold", actor=None, role="system", reason=f"公示期内收到异议（公告 {notice.pk}）", data=data)
             out["held"] += 1
         else:
@@ -127,7 +128,7 @@ def close_due_windows(now: dt.datetime | None = None, *, batch: int = 200) -> di
     totals = {"closed": 0, "advanced": 0, "held": 0}
     while True:
         with transaction.atomic():
-            due = list(Notice.objects.select_for_update(skip_locked=True)
+            due = list(Notice.objects.select_for_update(skip_locked=True, of=("self",)).select_related("award__jurisdiction")
                        .filter(state=Notice.State.OPEN, closes_at__lte=now).order_by("closes_at", "pk")[:batch])
             if not due:
                 return totals

@@ -9,7 +9,7 @@ with max−min ≤ 1 is the unique minimiser of Σ load² for a fixed total); BI
 total, so expertise is matched only among the most balanced plans, never at the price of balance.
 
 The solver is successive shortest paths with Johnson potentials (Dijkstra) and, per phase, a multi-path
-DFS along zero reduced-cost edges (the primal–dual / "zkw" variant), which keeps 200×40 well under a second.
+blocking flow (Dinic levels and current-arc pointers) along zero reduced-cost edges, which keeps 500×100 under a second.
 """
 from __future__ import annotations
 
@@ -61,23 +61,38 @@ class MinCostFlow:
                         heapq.heappush(heap, (nd, v))
         return dist
 
-    def _push(self, u: int, t: int, limit: int, visited: list[bool], pot: list[float]) -> int:
+    def _levels(self, s: int, t: int, pot: list[float]) -> list[int] | None:
+        """BFS levels over the admissible edges (residual capacity, zero reduced cost); None when t is cut off."""
+        level = [-1] * self.n
+        level[s] = 0
+        queue = [s]
+        graph = self.graph
+        for u in queue:
+            pu = pot[u]
+            for v, cap, cost, _rev, _orig in graph[u]:
+                if cap > 0 and level[v] < 0 and cost + pu - pot[v] == 0:
+                    level[v] = level[u] + 1
+                    queue.append(v)
+        return level if level[t] >= 0 else None
+
+    def _push(self, u: int, t: int, limit: int, level: list[int], it: list[int], pot: list[float]) -> int:
+        """One augmenting path along the level graph; `it` is the current-arc pointer (Dinic), so an edge
+        found useless is never scanned again in this phase."""
         if u == t:
             return limit
-        visited[u] = True
-        pushed = 0
         graph = self.graph
-        for e in graph[u]:
+        edges = graph[u]
+        while it[u] < len(edges):
+            e = edges[it[u]]
             v = e[0]
-            if e[1] > 0 and not visited[v] and e[2] + pot[u] - pot[v] == 0:
-                got = self._push(v, t, min(limit - pushed, e[1]), visited, pot)
+            if e[1] > 0 and level[v] == level[u] + 1 and e[2] + pot[u] - pot[v] == 0:
+                got = self._push(v, t, min(limit, e[1]), level, it, pot)
                 if got:
                     e[1] -= got
                     graph[v][e[3]][1] += got
-                    pushed += got
-                    if pushed == limit:
-                        break
-        return pushed
+                    return got
+            it[u] += 1
+        return 0
 
     def solve(self, s: int, t: int, limit: int | None = None) -> tuple[int, int]:
         """Sends as much flow as possible (up to `limit`) at minimum cost; returns (flow, cost)."""
@@ -91,11 +106,16 @@ class MinCostFlow:
             dt_ = dist[t]
             for v in range(self.n):
                 pot[v] += min(dist[v], dt_)
-            while flow < limit:
-                got = self._push(s, t, limit - flow, [False] * self.n, pot)
-                if not got:
+            while flow < limit:  # blocking flows on the zero reduced-cost subgraph (primal-dual with Dinic)
+                level = self._levels(s, t, pot)
+                if level is None:
                     break
-                flow += got
+                it = [0] * self.n
+                while flow < limit:
+                    got = self._push(s, t, limit - flow, level, it, pot)
+                    if not got:
+                        break
+                    flow += got
         cost = 0
         for u, i in self._edges:
             e = self.graph[u][i]

@@ -334,7 +334,13 @@ def assign_reviewers(*, cycle: Cycle, stage: str, k: int, actor) -> dict:
         missing = "、".join(f"{refs[a]}（缺{n}人）" for a, n in plan.unfilled.items())
         raise DomainError(f"无利益冲突的专家不足，以下申报无法分配{k}名评审专家：{missing}。请扩大评审组后重试。",
                           code="not_enough_reviewers")
-    criteria = {a.pk: selectors.criteria_for(a, stage) for a in apps}
+    by_code: dict[str, object] = {}  # one criteria set per sheet code, not one query per application
+    criteria = {}
+    for a in apps:
+        code = selectors.criteria_code_for(a, stage)
+        if code not in by_code:
+            by_code[code] = selectors.criteria_for(a, stage)
+        criteria[a.pk] = by_code[code]
     now = clock.now()
     by_id = {e.pk: e for e in experts}
     rows = [Assignment(application_id=a, expert_id=e, stage=stage, panel=_panel_of(e, panels), criteria_set=criteria[a],
