@@ -104,11 +104,16 @@ def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+LAST_COMPUTABLE_START = dt.date(9997, 12, 31)
+
+
 def compute_window(start: dt.date, length: int, unit: str) -> Window:
     if unit not in UNITS:
         raise DomainError(f"期限单位必须是 {WORKING_DAYS}（工作日）或 {CALENDAR_DAYS}（自然日）。", code="bad_unit")
     if not isinstance(length, int) or length < 1 or length > 400:
         raise DomainError("期限长度必须是 1 至 400 之间的整数。", code="bad_length")
+    if start > LAST_COMPUTABLE_START:  # 400 days after it, and the closing midnight, must still be a date
+        raise DomainError(f"开始日期不能晚于 {LAST_COMPUTABLE_START:%Y-%m-%d}。", code="bad_start")
     if unit == CALENDAR_DAYS:
         return Window(start, start, start + dt.timedelta(days=length - 1), length, unit)
     # Generous span of years to cover the window (400 working days < 2 years).

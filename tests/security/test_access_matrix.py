@@ -137,12 +137,12 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "review/": [(get("/review/"), LOGGED_IN)],
     "review/assignments/<int:pk>/": [(get(lambda w: f"/review/assignments/{w.assignment.pk}/"), E(reviewer=200))],
     "review/assignments/<int:pk>/materials/<int:material_pk>/": [
-        (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.material.pk}/"), E(reviewer=200)),
-        (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.secret.pk}/"), E(reviewer=200)),
-        (get(lambda w: f"/review/assignments/{w.conflicted_assignment.pk}/materials/{w.secret.pk}/"), E())],
+        (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.review_material.pk}/"), E(reviewer=200)),
+        (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.review_secret.pk}/"), E(reviewer=200)),
+        (get(lambda w: f"/review/assignments/{w.conflicted_assignment.pk}/materials/{w.review_secret.pk}/"), E())],
     "review/assignments/<int:pk>/feedback/": [(post(lambda w: f"/review/assignments/{w.assignment.pk}/feedback/"), E(reviewer=302))],
-    "review/consensus/<int:app_pk>/<slug:stage>/": [(get(lambda w: f"/review/consensus/{w.app.pk}/material_review/"), OFFICE_ONLY)],
-    "review/cycles/<int:cycle_pk>/<slug:stage>/": [(get(lambda w: f"/review/cycles/{w.cycle.pk}/material_review/"),
+    "review/consensus/<int:app_pk>/<slug:stage>/": [(get(lambda w: f"/review/consensus/{w.review_app.pk}/material_review/"), OFFICE_ONLY)],
+    "review/cycles/<int:cycle_pk>/<slug:stage>/": [(get(lambda w: f"/review/cycles/{w.review_cycle.pk}/material_review/"),
                                                     E(office=200, supervisor=200))],
     "review/votes/<int:vote_pk>/": [(get(lambda w: f"/review/votes/{w.vote.pk}/"), E(office=200, committee=200))],
     "review/applications/<int:app_pk>/feedback-report.pdf": [(get(lambda w: f"/review/applications/{w.app.pk}/feedback-report.pdf"),
@@ -285,6 +285,6 @@ def test_lists_do_show_the_roles_own_work(world_media):
     assert w.app.reference in _client(w, "owner").get("/api/v1/applications/").content.decode()
     assert w.app_b.reference in _client(w, "office_other").get("/api/v1/applications/").content.decode()
     assert w.app.reference in _client(w, "office").get("/api/v1/applications/").content.decode()
-    assert w.app.reference in _client(w, "reviewer").get("/api/v1/review/assignments/").content.decode()
+    assert w.review_app.reference in _client(w, "reviewer").get("/api/v1/review/assignments/").content.decode()
     assert OTHER_NAME in _client(w, "precheck").get("/precheck/").content.decode()
     assert TENANT_B_NAME in _client(w, "office_other").get("/api/v1/applications/").content.decode()

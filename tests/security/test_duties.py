@@ -126,8 +126,8 @@ def test_superuser_without_a_post_reads_no_scores(world_media):
     w = world_media
     root = client_for(w.users["superuser"])
     assert root.get(f"/review/assignments/{w.assignment.pk}/").status_code == 404
-    assert root.get(f"/review/consensus/{w.app.pk}/material_review/").status_code == 404
-    assert root.get(f"/review/cycles/{w.cycle.pk}/material_review/").status_code == 404
+    assert root.get(f"/review/consensus/{w.review_app.pk}/material_review/").status_code == 404
+    assert root.get(f"/review/cycles/{w.review_cycle.pk}/material_review/").status_code == 404
     assert root.get("/api/v1/review/assignments/").json() == []
     r = root.post(f"/api/v1/review/assignments/{w.assignment.pk}/scores/", {"scores": []}, content_type="application/json")
     assert r.status_code == 404
@@ -141,7 +141,8 @@ def test_superuser_without_a_post_gets_no_trade_secret_file(world_media):
     root = client_for(w.users["superuser"])
     for url in (f"/apply/{w.app.pk}/materials/{w.secret.pk}/", f"/office/applications/{w.app.pk}/materials/{w.secret.pk}/",
                 f"/precheck/{w.app.pk}/materials/{w.secret.pk}/",
-                f"/review/assignments/{w.assignment.pk}/materials/{w.secret.pk}/"):
+                f"/review/assignments/{w.assignment.pk}/materials/{w.review_secret.pk}/",
+                f"/apply/{w.review_app.pk}/materials/{w.review_secret.pk}/"):
         assert root.get(url).status_code == 404, url
     assert root.get(f"/api/v1/applications/{w.app.pk}/materials/").status_code == 404
 
@@ -154,15 +155,15 @@ def test_supervisor_reads_the_audit_log_and_the_process(world_media):
     text = page.content.decode()
     assert w.app.reference in text  # the stage events of the award's applications
     assert "application.publish" in text or "notice.publish" in text
-    assert sup.get(f"/review/cycles/{w.cycle.pk}/material_review/").status_code == 200
+    assert sup.get(f"/review/cycles/{w.review_cycle.pk}/material_review/").status_code == 200
     api = sup.get(f"/api/v1/applications/{w.app.pk}/")
     assert api.status_code == 200 and api.json()["status"] == "awarded"
 
 
 SUPERVISOR_POSTS = [
     ("/supervision/", {}),
-    ("/review/cycles/{cycle}/material_review/", {"action": "draw", "size": "1", "seed": "1"}),
-    ("/review/cycles/{cycle}/material_review/", {"action": "dissolve"}),
+    ("/review/cycles/{review_cycle}/material_review/", {"action": "draw", "size": "1", "seed": "1"}),
+    ("/review/cycles/{review_cycle}/material_review/", {"action": "dissolve"}),
     ("/office/cycles/{cycle}/stage/award_publicity/", {"what": "publish"}),
     ("/api/v1/applications/{app}/transition/", {"action": "revoke", "reason": "监督"}),
     ("/api/v1/applications/{app}/supplement-request/", {"items": ["补充"]}),
@@ -177,7 +178,7 @@ SUPERVISOR_POSTS = [
 def test_supervisor_posts_are_refused_and_change_nothing(world_media, url, data):
     w = world_media
     supervisor = w.users["supervisor"]
-    url = url.format(cycle=w.cycle.pk, app=w.app.pk, grant=w.grant.pk, notice=w.notice.pk)
+    url = url.format(review_cycle=w.review_cycle.pk, cycle=w.cycle.pk, app=w.app.pk, grant=w.grant.pk, notice=w.notice.pk)
     client = client_for(supervisor)  # (logging in writes its own audit entry)
     audit_before = AuditEntry.objects.count()
     panels_before = Panel.objects.count()
@@ -203,7 +204,7 @@ def _active_pairs():
 
 def test_object_permission_rows_match_active_assignments(world_media):
     w = world_media
-    assert _perm_pairs() == _active_pairs() == {(w.reviewer.pk, w.app.pk)}
+    assert _perm_pairs() == _active_pairs() == {(w.reviewer.pk, w.review_app.pk)}
 
 
 def test_a_global_permission_gives_no_object_access(world_media):
@@ -219,10 +220,10 @@ def test_a_global_permission_gives_no_object_access(world_media):
         c = client_for(user)
         assert c.get(f"/review/assignments/{w.assignment.pk}/").status_code == 404
         assert c.get(f"/review/assignments/{w.conflicted_assignment.pk}/").status_code == 404
-        assert c.get(f"/review/assignments/{w.conflicted_assignment.pk}/materials/{w.secret.pk}/").status_code == 404
+        assert c.get(f"/review/assignments/{w.conflicted_assignment.pk}/materials/{w.review_secret.pk}/").status_code == 404
         assert c.get("/api/v1/review/assignments/").json() == []
-        assert not selectors.can_see_trade_secrets(user, w.app)
-        assert list(selectors.materials_for_reviewer(user, w.app).values_list("pk", flat=True)) == [w.material.pk]
+        assert not selectors.can_see_trade_secrets(user, w.review_app)
+        assert list(selectors.materials_for_reviewer(user, w.review_app).values_list("pk", flat=True)) == [w.review_material.pk]
 
 
 def test_a_global_applicant_permission_opens_no_one_elses_application(world_media):
@@ -242,7 +243,7 @@ def test_unassigning_removes_the_object_permission(world_media):
     from review import services as rv
 
     w = world_media
-    with at(2025, 11, 21):
+    with at(2025, 12, 23):
         rv.assignment_revoke(assignment=w.assignment, reason="工作调整", actor=w.office)
     assert _perm_pairs() == set()
     assert client_for(w.reviewer).get(f"/review/assignments/{w.assignment.pk}/").status_code == 404
@@ -252,10 +253,10 @@ def test_dissolving_the_panels_removes_every_object_permission(world_media):
     from review import services as rv
 
     w = world_media
-    with at(2025, 11, 21):
-        rv.panels_dissolve(cycle=w.cycle, actor=w.office)
+    with at(2025, 12, 23):
+        rv.panels_dissolve(cycle=w.review_cycle, actor=w.office)
     assert _perm_pairs() == set()
-    assert client_for(w.reviewer).get(f"/review/assignments/{w.assignment.pk}/materials/{w.secret.pk}/").status_code == 404
+    assert client_for(w.reviewer).get(f"/review/assignments/{w.assignment.pk}/materials/{w.review_secret.pk}/").status_code == 404
 
 
 def test_assignments_are_revoked_never_deleted(world_media):

@@ -16,6 +16,7 @@ ROLES = ("anonymous", "owner", "other_applicant", "precheck", "precheck_other", 
          "reviewer", "reviewer_unassigned", "reviewer_conflicted", "committee", "supervisor", "superuser")
 
 OWNER_NAME = "塔城市矩阵乳业有限公司"
+OWNER_SECOND_NAME = "塔城市矩阵乳业二厂有限公司"
 OTHER_NAME = "塔城市邻家建材有限公司"
 TENANT_B_NAME = "二连浩特市隔壁口岸物流有限公司"
 _seq = itertools.count(1)
@@ -125,29 +126,10 @@ def build_world() -> World:
         publish_stage_list(cycle=w.cycle, stage_code="qualification_review", actor=w.office, role="office")
     close_due_windows(dt.datetime(2025, 10, 30, tzinfo=SHANGHAI))
 
-    # ---- review: three reviewers (assigned, unassigned, conflicted) -----------------------------------
     with at(2025, 11, 3):
-        u["reviewer"] = w.reviewer = _user("mx-reviewer")
-        u["reviewer_unassigned"] = _user("mx-reviewer-idle")
-        u["reviewer_conflicted"] = w.conflicted = _user("mx-reviewer-conflicted")
-        w.expert = rv.expert_create(jurisdiction=award.jurisdiction, name="评审甲", employer="新疆大学", user=w.reviewer, actor=w.office)
-        rv.expert_create(jurisdiction=award.jurisdiction, name="评审乙", employer="塔城职业技术学院",
-                         user=u["reviewer_unassigned"], actor=w.office)
-        w.conflicted_expert = rv.expert_create(jurisdiction=award.jurisdiction, name="评审丙", employer="石河子大学",
-                                               user=w.conflicted, actor=w.office)
-        app = Application.objects.get(pk=w.app.pk)
-        w.assignment = rv.assignment_create(application=app, expert=w.expert, stage="material_review", actor=w.office)
-        w.conflicted_assignment = rv.assignment_create(application=app, expert=w.conflicted_expert, stage="material_review",
-                                                       actor=w.office)
-        rv.conflict_declare(expert=w.conflicted_expert, relation="former_employer", applicant=app.applicant, year_from=2015,
-                            year_to=2019, actor=w.conflicted)
-        first = w.assignment.criteria_set.criteria.order_by("position").first()
-        rv.scores_save(assignment=w.assignment, entries=[{"criterion": first.number, "percent": "60", "strengths": "过程系统"}],
-                       actor=w.reviewer)
-        w.vote = rv.vote_open(cycle=w.cycle, applications=[app], actor=w.office, seed=7)
-        for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
-            from awards.models import Status
+        from awards.models import Status
 
+        for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
             advancing = [w.app.pk] if stage == "material_review" else list(
                 w.cycle.applications.filter(stage=stage, status=Status.PENDING).values_list("pk", flat=True))
             aw.stage_select(cycle=w.cycle, stage=stage, advancing=advancing, actor=w.office, reason="评审结果")
@@ -160,6 +142,53 @@ def build_world() -> World:
         w.grant = aw.commend(cycle=w.cycle, actor=w.office, decision_document="塔行署发〔2025〕12号", date=dt.date(2025, 11, 20))[0]
     w.app.refresh_from_db()
     w.other_app.refresh_from_db()
+
+    # ---- a second cycle whose review is under way (the first one's closed with the award) ----------
+    with at(2025, 11, 24):
+        w.review_cycle = aw.cycle_open(award=award, actor=w.office, year=2026, filing_deadline=dt.date(2025, 12, 31),
+                                       override_reason="安全测试：同一年度再次启动")
+        second = aw.applicant_register_organization(
+            user=w.owner, name=OWNER_SECOND_NAME, credit_code=credit_code("654201", 13), county=county, legal_form="legal_person",
+            registration_date=dt.date(2011, 3, 1), address="塔城市文化路2号", phone="13900000001")
+        app2 = aw.application_create(cycle=w.review_cycle, applicant=second, category="organization", actor=w.owner)
+        aw.application_update(application=app2, actor=w.owner, self_evaluation="自我评价报告全文。",
+                              internal_publicity_from=dt.date(2025, 11, 3), internal_publicity_to=dt.date(2025, 11, 14),
+                              declaration={"contains_state_secrets": False})
+        w.review_material = aw.material_add(application=app2, actor=w.owner, uploaded_file=pdf_upload("annual2.pdf"), title="年度报告")
+        w.review_secret = aw.material_add(application=app2, actor=w.owner, uploaded_file=pdf_upload("recipe.pdf"),
+                                          title="配方", trade_secret=True)
+        w.review_app = aw.application_submit(application=app2, actor=w.owner)
+    with at(2025, 11, 25):
+        transition(w.review_app, action="approve", actor=w.checker, role="precheck")
+        publish_stage_list(cycle=w.review_cycle, stage_code="pre_check", actor=w.checker, role="precheck", body=w.precheck_body)
+    close_due_windows(dt.datetime(2025, 12, 3, 0, 5, tzinfo=SHANGHAI))
+    with at(2025, 12, 3):
+        transition(Application.objects.get(pk=w.review_app.pk), action="approve", actor=w.office, role="office")
+        publish_stage_list(cycle=w.review_cycle, stage_code="qualification_review", actor=w.office, role="office")
+    close_due_windows(dt.datetime(2025, 12, 20, tzinfo=SHANGHAI))
+    w.review_app.refresh_from_db()
+    assert (w.review_app.stage, w.review_app.status) == ("material_review", "pending"), (w.review_app.stage, w.review_app.status)
+
+    # ---- review: three reviewers (assigned, unassigned, conflicted) -----------------------------------
+    with at(2025, 12, 22):
+        u["reviewer"] = w.reviewer = _user("mx-reviewer")
+        u["reviewer_unassigned"] = _user("mx-reviewer-idle")
+        u["reviewer_conflicted"] = w.conflicted = _user("mx-reviewer-conflicted")
+        w.expert = rv.expert_create(jurisdiction=award.jurisdiction, name="评审甲", employer="新疆大学", user=w.reviewer, actor=w.office)
+        rv.expert_create(jurisdiction=award.jurisdiction, name="评审乙", employer="塔城职业技术学院",
+                         user=u["reviewer_unassigned"], actor=w.office)
+        w.conflicted_expert = rv.expert_create(jurisdiction=award.jurisdiction, name="评审丙", employer="石河子大学",
+                                               user=w.conflicted, actor=w.office)
+        app = Application.objects.get(pk=w.review_app.pk)
+        w.assignment = rv.assignment_create(application=app, expert=w.expert, stage="material_review", actor=w.office)
+        w.conflicted_assignment = rv.assignment_create(application=app, expert=w.conflicted_expert, stage="material_review",
+                                                       actor=w.office)
+        rv.conflict_declare(expert=w.conflicted_expert, relation="former_employer", applicant=app.applicant, year_from=2015,
+                            year_to=2019, actor=w.conflicted)
+        first = w.assignment.criteria_set.criteria.order_by("position").first()
+        rv.scores_save(assignment=w.assignment, entries=[{"criterion": first.number, "percent": "60", "strengths": "过程系统"}],
+                       actor=w.reviewer)
+        w.vote = rv.vote_open(cycle=w.review_cycle, applications=[app], actor=w.office, seed=7)
 
     # ---- programme: a pool member and a history dry run ---------------------------------------------
     with at(2025, 6, 2):
