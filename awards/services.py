@@ -144,7 +144,7 @@ def application_create(*, cycle: Cycle, applicant: Applicant, category: str, act
         count = Application.objects.filter(cycle=cycle).count() + 1
         first = rules.application_stages()[0].code
         app = Application.objects.create(cycle=cycle, applicant=applicant, category=category, stage=first, status=Status.DRAFT,
-                                         reference=f"{cycle.award.slug.upper()}-{cycle.year}-{count:04d}", stage_entered_at=clock.now())
+                                         reference=f"{cycle.award.slug.upper()}-{cycle.year}-{cycle.number:02d}-{count:04d}", stage_entered_at=clock.now())
         permissions.grant_applicant_access(app)
         log_action("application.create", actor=actor, obj=app, role="applicant", jurisdiction_code=cycle.award.jurisdiction.code)
     return app
@@ -180,12 +180,37 @@ def material_add(*, application: Application, actor, uploaded_file, title: str, 
     if used + uploaded_file.size > settings.UPLOAD_MAX_APPLICATION_BYTES:
         raise DomainError(f"本申报材料总量不得超过 {settings.UPLOAD_MAX_APPLICATION_BYTES // (1024 * 1024)} MB。", field="file")
     version = application.materials_version
+    stored = uploaded_file
+    if trade_secret:  # trade-secret files are encrypted at rest with a key kept outside the database
+        from django.core.files.base import ContentFile
+
+        from core.crypto import encrypt_bytes
+
+        uploaded_file.seek(0)
+        stored = ContentFile(encrypt_bytes(uploaded_file.read()), name=uploaded_file.name)
     material = Material.objects.create(application=application, version=version, title=title or uploaded_file.name,
-                                       file=uploaded_file, original_name=uploaded_file.name, size=uploaded_file.size,
+                                       file=stored, original_name=uploaded_file.name, size=uploaded_file.size,
                                        content_type=content_type, trade_secret=trade_secret, uploaded_by=actor)
     log_action("material.add", actor=actor, obj=application, role="applicant",
                data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size})
     return material
+
+
+def material_download(*, material: Material, actor, role: str):
+    """The download response for a material the caller's selector already allowed; trade-secret files are
+    decrypted on the way out and every such download is audited."""
+    from core.uploads import attachment_response
+
+    if material.trade_secret:
+        log_action("material.download_trade_secret", actor=actor, obj=material.application, role=role,
+                   jurisdiction_code=material.application.cycle.award.jurisdiction.code, data={"material": material.pk})
+    encrypted = False
+    if material.trade_secret:
+        from core.crypto import is_encrypted_bytes
+
+        with material.file.open("rb") as handle:
+            encrypted = is_encrypted_bytes(handle.read(64))  # files marked secret after upload stay as stored
+    return attachment_response(material.file, material.original_name, material.content_type, encrypted=encrypted)
 
 
 def _validate_upload(uploaded_file) -> str:

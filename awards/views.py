@@ -226,11 +226,9 @@ def application_material(request, pk, material_pk):
     return _serve_material(app, material_pk, request.user)
 
 
-def _serve_material(app, material_pk, user):
-    from core.uploads import attachment_response
-
+def _serve_material(app, material_pk, user, role="applicant"):
     material = selectors.material_for(user, app, material_pk)
-    return attachment_response(material.file, material.original_name, material.content_type)
+    return services.material_download(material=material, actor=user, role=role)
 
 
 @login_required
@@ -318,7 +316,7 @@ def precheck_review(request, pk):
 @login_required
 def precheck_material(request, pk, material_pk):
     app = selectors.application_for_precheck(request.user, pk)
-    return _serve_material(app, material_pk, request.user)
+    return _serve_material(app, material_pk, request.user, role="precheck")
 
 
 @login_required
@@ -580,7 +578,7 @@ def office_application(request, pk):
 @login_required
 def office_material(request, pk, material_pk):
     app = selectors.application_for_office(request.user, pk)
-    return _serve_material(app, material_pk, request.user)
+    return _serve_material(app, material_pk, request.user, role="office")
 
 
 @login_required

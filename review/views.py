@@ -100,7 +100,9 @@ def score_sheet(request, pk):
 def material_download(request, pk, material_pk):
     assignment = _own_assignment(request, pk)
     material = get_object_or_404(selectors.materials_for_reviewer(request.user, assignment.application), pk=material_pk)
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name)
+    from awards.services import material_download
+
+    return material_download(material=material, actor=request.user, role="reviewer")
 
 
 @login_required

@@ -141,3 +141,24 @@ def test_the_applicants_own_application_is_a_guardian_grant_that_colleagues_rece
     superuser.is_superuser = True
     superuser.save()
     assert not has_role(superuser, "applicant", xam["app"])  # a superuser is not the applicant
+
+
+def test_trade_secret_files_are_encrypted_at_rest_and_their_download_is_audited(make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import AuditEntry
+
+    cycle, office = open_cycle("erenhot-mayor")
+    applicant, user = org("secret-co", "152501")
+    with clock.frozen_at(START):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        material = services.material_add(application=app, actor=user, uploaded_file=SimpleUploadedFile("工艺.pdf", pdf, "application/pdf"),
+                                         title="核心工艺", trade_secret=True)
+    with material.file.open("rb") as handle:
+        assert b"%PDF" not in handle.read()  # ciphertext on disk / object storage
+    response = services.material_download(material=material, actor=office, role="office")
+    assert b"".join(response.streaming_content) == pdf
+    assert response["X-Content-Type-Options"] == "nosniff" and "attachment" in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(action="material.download_trade_secret", actor=office).count() == 1
+    assert app.reference.startswith(f"ERENHOT-MAYOR-2025-{cycle.number:02d}-")
