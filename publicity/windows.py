@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from awards.models import Application, Status
-from awards.pipeline import transition
+from awards.pipeline import transition, transition_system_bulk
 from awards import permissions
 from core import clock
 from core.audit import log_action
@@ -105,17 +105,16 @@ def publish_revocation(*, grant, actor) -> Notice:
 
 def close_notice(notice: Notice, now: dt.datetime) -> dict:
     """Closes one locked, due notice: listed applications with no open objection advance, others are held."""
-    out = {"advanced": 0, "held": 0}
     objected = Exists(Objection.objects.filter(notice=notice, application=OuterRef("pk"), state__in=Objection.OPEN_STATES))
-    for app in notice.applications.filter(stage=notice.stage, status=Status.IN_PUBLICITY).annotate(objected=objected).order_by("pk"):
-        data = {"notice": notice.pk, "rule": notice.article, "closed_at": now.isoformat()}
-        if app.objected:
-            transition(app, action="hold", actor=None, role="system", reason=f"公示期内收到异议（公告 {notice.pk}）", data=data)
-            out["held"] += 1
-        else:
-            transition(app, action="close_publicity", actor=None, role="system",
-                       reason=f"公示期满无异议（{notice.first_day:%Y-%m-%d}至{notice.last_day:%Y-%m-%d}，{notice.article}）", data=data)
-            out["advanced"] += 1
+    listed = list(notice.applications.filter(stage=notice.stage, status=Status.IN_PUBLICITY).annotate(objected=objected)
+                  .values_list("pk", "objected"))
+    data = {"notice": notice.pk, "rule": notice.article, "closed_at": now.isoformat()}
+    held = transition_system_bulk([pk for pk, objected in listed if objected], action="hold",
+                                  reason=f"公示期内收到异议（公告 {notice.pk}）", data=data)
+    advanced = transition_system_bulk(
+        [pk for pk, objected in listed if not objected], action="close_publicity",
+        reason=f"公示期满无异议（{notice.first_day:%Y-%m-%d}至{notice.last_day:%Y-%m-%d}，{notice.article}）", data=data)
+    out = {"advanced": len(advanced), "held": len(held)}
     notice.state, notice.closed_at = Notice.State.CLOSED, now
     notice.save(update_fields=["state", "closed_at"])
     log_action("notice.close", obj=notice, role="system", jurisdiction_code=notice.award.jurisdiction.code, actor_label="system",
