@@ -151,17 +151,21 @@ def _role_names(roles) -> str:
     return "或".join(names.get(r, r) for r in sorted(roles))
 
 
-def transition_system_bulk(application_ids, *, action: str, reason: str, data: dict | None = None) -> list[Application]:
-    """The same transition for many applications at once, by the system (closing a publicity window): one
-    lock, one update, one history insert and one chained audit insert instead of one round of each per
-    application. Applications no longer in a source status are skipped (a sweep that ran first did them)."""
+def transition_system_bulk(items, *, action: str) -> list[Application]:
+    """The same system transition for many applications at once (closing publicity windows): one lock,
+    one update, one history insert and one chained audit insert instead of a round of each per
+    application. `items` are (application id, reason, data). Applications no longer in a source status
+    are skipped (a sweep that ran first did them)."""
     spec = TABLE[action]
     if spec.roles != frozenset({"system"}):
         raise InvalidTransition(f"“{spec.label}”不能由系统批量办理。")
+    why = {pk: (reason, data or {}) for pk, reason, data in items}
+    if not why:
+        return []
     with transaction.atomic():
         apps = list(Application.objects.select_for_update(of=("self",))
                     .select_related("cycle__ruleset", "cycle__award__jurisdiction", "applicant")
-                    .filter(pk__in=list(application_ids), status__in=spec.sources).order_by("pk"))
+                    .filter(pk__in=list(why), status__in=spec.sources).order_by("pk"))
         if not apps:
             return []
         now, today = clock.now(), clock.today()
@@ -169,6 +173,7 @@ def transition_system_bulk(application_ids, *, action: str, reason: str, data: d
         due_cache: dict[tuple, object] = {}
         events, audits = [], []
         for app in apps:
+            reason, data = why[app.pk]
             rules = rules_by_version.setdefault(app.cycle.ruleset_id, Rules(app.cycle.ruleset.data))
             before = (app.stage, app.status)
             if spec.target == NEXT:
@@ -183,10 +188,10 @@ def transition_system_bulk(application_ids, *, action: str, reason: str, data: d
             else:
                 app.status = spec.target
             events.append(StageEvent(application=app, action=action, from_stage=before[0], from_status=before[1], to_stage=app.stage,
-                                     to_status=app.status, actor=None, role="system", reason=reason, data=data or {}, at=now))
+                                     to_status=app.status, actor=None, role="system", reason=reason, data=data, at=now))
             audits.append({"action": f"application.{action}", "obj": app, "role": "system", "actor_label": "system",
                            "jurisdiction_code": app.cycle.award.jurisdiction.code,
-                           "data": {"from": list(before), "to": [app.stage, app.status], "reason": reason, **(data or {})}})
+                           "data": {"from": list(before), "to": [app.stage, app.status], "reason": reason, **data}})
         Application.objects.bulk_update(apps, ["stage", "status", "stage_due", "stage_entered_at"], batch_size=500)
         StageEvent.objects.bulk_create(events, batch_size=1000)
         log_actions_bulk(audits)

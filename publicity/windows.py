@@ -15,7 +15,7 @@ from awards.models import Application, Status
 from awards.pipeline import transition, transition_system_bulk
 from awards import permissions
 from core import clock
-from core.audit import log_action
+from core.audit import log_action, log_actions_bulk
 from core.errors import DomainError, NotPermitted
 from jurisdictions.calendar import compute_window
 from jurisdictions.rules import STAGE_LABELS, Rules
@@ -103,23 +103,39 @@ def publish_revocation(*, grant, actor) -> Notice:
     return notice
 
 
-def close_notice(notice: Notice, now: dt.datetime) -> dict:
-    """Closes one locked, due notice: listed applications with no open objection advance, others are held."""
-    objected = Exists(Objection.objects.filter(notice=notice, application=OuterRef("pk"), state__in=Objection.OPEN_STATES))
-    listed = list(notice.applications.filter(stage=notice.stage, status=Status.IN_PUBLICITY).annotate(objected=objected)
-                  .values_list("pk", "objected"))
-    data = {"notice": notice.pk, "rule": notice.article, "closed_at": now.isoformat()}
-    held = transition_system_bulk([pk for pk, objected in listed if objected], action="hold",
-                                  reason=f"公示期内收到异议（公告 {notice.pk}）", data=data)
-    advanced = transition_system_bulk(
-        [pk for pk, objected in listed if not objected], action="close_publicity",
-        reason=f"公示期满无异议（{notice.first_day:%Y-%m-%d}至{notice.last_day:%Y-%m-%d}，{notice.article}）", data=data)
-    out = {"advanced": len(advanced), "held": len(held)}
-    notice.state, notice.closed_at = Notice.State.CLOSED, now
-    notice.save(update_fields=["state", "closed_at"])
-    log_action("notice.close", obj=notice, role="system", jurisdiction_code=notice.award.jurisdiction.code, actor_label="system",
-               data={**out, "closes_at": notice.closes_at.isoformat()})
-    return out
+def close_notices(notices: list[Notice], now: dt.datetime) -> dict:
+    """Closes locked, due notices together: listed applications with no open objection advance to their
+    next stage, those with one are held until it is decided. Each transition is recorded and audited as
+    done by the system, with the notice and the rule that caused it."""
+    by_id = {n.pk: n for n in notices}
+    Listed = Notice.applications.through
+    rows = Listed.objects.filter(notice_id__in=list(by_id), application__status=Status.IN_PUBLICITY).values_list(
+        "notice_id", "application_id", "application__stage").order_by("notice_id", "application_id")
+    objected = set(Objection.objects.filter(notice_id__in=list(by_id), state__in=Objection.OPEN_STATES)
+                   .values_list("notice_id", "application_id"))
+    hold, advance, seen = [], [], set()
+    counts = {pk: {"advanced": 0, "held": 0} for pk in by_id}
+    for notice_id, app_id, stage in rows:
+        notice = by_id[notice_id]
+        if stage != notice.stage or app_id in seen:
+            continue
+        seen.add(app_id)
+        data = {"notice": notice.pk, "rule": notice.article, "closed_at": now.isoformat()}
+        if (notice_id, app_id) in objected:
+            hold.append((app_id, f"公示期内收到异议（公告 {notice.pk}）", data))
+            counts[notice_id]["held"] += 1
+        else:
+            advance.append((app_id, f"公示期满无异议（{notice.first_day:%Y-%m-%d}至{notice.last_day:%Y-%m-%d}，{notice.article}）", data))
+            counts[notice_id]["advanced"] += 1
+    held = transition_system_bulk(hold, action="hold")
+    advanced = transition_system_bulk(advance, action="close_publicity")
+    for notice in notices:
+        notice.state, notice.closed_at = Notice.State.CLOSED, now
+    Notice.objects.bulk_update(notices, ["state", "closed_at"])
+    log_actions_bulk([{"action": "notice.close", "obj": n, "role": "system", "actor_label": "system",
+                       "jurisdiction_code": n.award.jurisdiction.code,
+                       "data": {**counts[n.pk], "closes_at": n.closes_at.isoformat()}} for n in notices])
+    return {"closed": len(notices), "advanced": len(advanced), "held": len(held)}
 
 
 def close_due_windows(now: dt.datetime | None = None, *, batch: int = 200) -> dict:
@@ -131,8 +147,6 @@ def close_due_windows(now: dt.datetime | None = None, *, batch: int = 200) -> di
                        .filter(state=Notice.State.OPEN, closes_at__lte=now).order_by("closes_at", "pk")[:batch])
             if not due:
                 return totals
-            for notice in due:
-                result = close_notice(notice, now)
-                totals["closed"] += 1
-                totals["advanced"] += result["advanced"]
-                totals["held"] += result["held"]
+            result = close_notices(due, now)
+            for key in totals:
+                totals[key] += result[key]
