@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 
 from awards.models import Applicant, Application, Status
 from core.errors import DomainError
@@ -22,6 +23,7 @@ from .models import (
     CriteriaCategory,
     CriteriaSet,
     Criterion,
+    FeedbackDirection,
     Expert,
     Panel,
     Score,
@@ -166,10 +168,15 @@ def my_assignments(user):
             .order_by("application__cycle_id", "stage", "application__reference"))
 
 
-def reviewer_assignment(user, pk: int) -> Assignment:
+def reviewer_assignment(user, pk: int, *, with_feedback: bool = False) -> Assignment:
     """The user's own active assignment, only while they hold the object permission and are not conflicted.
-    Raises Assignment.DoesNotExist otherwise (the view answers 404)."""
-    assignment = my_assignments(user).select_related("application__applicant__parent").get(pk=pk)
+    Raises Assignment.DoesNotExist otherwise (the view answers 404). `with_feedback` brings the reviewer's
+    rating of the applicant on the same row (`applicant_feedback`; the attribute is absent when there is none)."""
+    qs = my_assignments(user).select_related("application__applicant__parent")
+    if with_feedback:
+        qs = qs.annotate(applicant_feedback=FilteredRelation(
+            "feedback", condition=Q(feedback__direction=FeedbackDirection.ON_APPLICANT))).select_related("applicant_feedback")
+    assignment = qs.get(pk=pk)
     if not user.has_perm(VIEW_APPLICATION, assignment.application) or is_conflicted(assignment.expert, assignment.application):
         raise Assignment.DoesNotExist
     return assignment
@@ -188,9 +195,12 @@ def can_see_trade_secrets(user, application) -> bool:
     return is_office(user, application.cycle) or can_review_application(user, application)
 
 
-def materials_for_reviewer(user, application):
+def materials_for_reviewer(user, application, *, may_see_secrets: bool | None = None):
+    """`may_see_secrets`: the caller already knows (a reviewer on their own checked assignment may)."""
     qs = application.materials.all()
-    return qs if can_see_trade_secrets(user, application) else qs.filter(trade_secret=False)
+    if may_see_secrets is None:
+        may_see_secrets = can_see_trade_secrets(user, application)
+    return qs if may_see_secrets else qs.filter(trade_secret=False)
 
 
 def panel_leader_user_ids(application, stage: str) -> set[int]:
@@ -207,18 +217,57 @@ def may_record_consensus(user, application, stage: str) -> bool:
     return is_office(user, application.cycle) or is_panel_leader(user, application, stage)
 
 
-def visible_scores(user, application, stage: str):
+@dataclasses.dataclass(frozen=True)
+class ScoreReader:
+    """What decides which score sheets a user reads for one application at one stage."""
+    office: bool = False
+    supervisor: bool = False
+    leader: bool = False
+
+
+def score_reader(user, application, stage: str) -> ScoreReader:
+    """is_office, is_supervisor and is_panel_leader for one application and stage, in one query."""
+    from jurisdictions.models import Role
+    from jurisdictions.selectors import memberships
+
+    if not user or not user.is_authenticated:
+        return ScoreReader()
+    here = memberships(user).filter(body__jurisdiction_id=application.cycle.award.jurisdiction_id)
+    row = (get_user_model().objects.filter(pk=user.pk)
+           .annotate(office=Exists(here.filter(role__in=(Role.OFFICE, Role.ADMIN))),
+                     supervisor=Exists(here.filter(role=Role.SUPERVISOR)),
+                     leader=Exists(Panel.objects.filter(assignments__application=application, assignments__stage=stage,
+                                                        dissolved_at__isnull=True, leader__user=OuterRef("pk"))))
+           .values("office", "supervisor", "leader").first())
+    return ScoreReader(**row) if row else ScoreReader()
+
+
+_UNSET = object()
+
+
+def visible_scores(user, application, stage: str, *, own=_UNSET, reader: ScoreReader | None = None, including=None):
     """Scores this user may read for an application at a stage. A reviewer reads only their own until they
     have submitted; then the other submitted sheets. The leader reads every submitted sheet (their own
-    first if they are also a reviewer); the office and supervisors read all submitted sheets."""
+    first if they are also a reviewer); the office and supervisors read all submitted sheets.
+    A caller that already holds the user's own assignment (`own`) and `score_reader` passes them in;
+    `including` (an assignment) adds that sheet's scores to the same query, for the caller to set apart."""
     base = Score.objects.filter(assignment__application=application, assignment__stage=stage,
                                 assignment__revoked_at__isnull=True).select_related("criterion", "assignment__expert")
     if not user or not user.is_authenticated:
         return base.none()
-    own = Assignment.objects.filter(application=application, stage=stage, revoked_at__isnull=True, expert__user=user).first()
-    if is_office(user, application.cycle) or is_supervisor(user, application.cycle):
-        return base.filter(assignment__submitted_at__isnull=False)
-    leader = is_panel_leader(user, application, stage)
+    if including is not None:
+        rule = visible_scores(user, application, stage, own=own, reader=reader)
+        return base.filter(Q(pk__in=rule.values("pk")) | Q(assignment=including))
+    if own is _UNSET:
+        own = Assignment.objects.filter(application=application, stage=stage, revoked_at__isnull=True, expert__user=user).first()
+    if reader is not None:
+        if reader.office or reader.supervisor:
+            return base.filter(assignment__submitted_at__isnull=False)
+        leader = reader.leader
+    else:
+        if is_office(user, application.cycle) or is_supervisor(user, application.cycle):
+            return base.filter(assignment__submitted_at__isnull=False)
+        leader = is_panel_leader(user, application, stage)
     if own is None:
         return base.filter(assignment__submitted_at__isnull=False) if leader else base.none()
     if own.submitted_at is None:

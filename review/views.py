@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -46,24 +47,34 @@ def criteria_detail(request, code):
 
 @login_required
 def my_assignments(request):
-    rows = list(selectors.my_assignments(request.user).prefetch_related("scores"))
+    rows = list(selectors.my_assignments(request.user).annotate(n_scores=Count("scores")))
     votes = selectors.open_votes_for_member(request.user)
     return render(request, "review/my_assignments.html", {"rows": rows, "votes": votes})
 
 
-def _own_assignment(request, pk) -> Assignment:
+def _own_assignment(request, pk, **kw) -> Assignment:
     try:
-        return selectors.reviewer_assignment(request.user, pk)
+        return selectors.reviewer_assignment(request.user, pk, **kw)
     except Assignment.DoesNotExist:
         raise Http404 from None
 
 
 @login_required
 def score_sheet(request, pk):
-    assignment = _own_assignment(request, pk)
+    assignment = _own_assignment(request, pk, with_feedback=True)
     application = assignment.application
     criteria = list(assignment.criteria_set.criteria.select_related("category").order_by("position"))
-    own = {s.criterion_id: s for s in assignment.scores.all()}
+    # The assignment is the user's own, active and unconflicted one (reviewer_assignment checked it): it is the
+    # sheet visible_scores would look up, and the reviewer may read trade-secret materials while assigned.
+    # One query brings the user's own sheet and the sheets they may read.
+    reader = selectors.score_reader(request.user, application, assignment.stage)
+    own, others = {}, []
+    for s in selectors.visible_scores(request.user, application, assignment.stage, own=assignment, reader=reader,
+                                      including=assignment):
+        if s.assignment_id == assignment.pk:
+            own[s.criterion_id] = s
+        else:
+            others.append(s)
     form = ScoreSheetForm(request.POST or None, criteria=criteria, scores=own, disabled=bool(assignment.submitted_at))
     if request.method == "POST" and not assignment.submitted_at:
         if form.is_valid():
@@ -77,22 +88,20 @@ def score_sheet(request, pk):
                 return redirect("review-score-sheet", pk=assignment.pk)
             except DomainError as e:
                 form.add_error(None, e.message)
-    others = [s for s in selectors.visible_scores(request.user, application, assignment.stage)
-              if s.assignment_id != assignment.pk]
     other_by_item: dict[int, list[Score]] = {}
     for s in others:
         other_by_item.setdefault(s.criterion_id, []).append(s)
     total = scoring.total_points((s.percent, s.criterion.points) for s in own.values()) if own else None
-    feedback = assignment.feedback.filter(direction=FeedbackDirection.ON_APPLICANT).first()
+    feedback = getattr(assignment, "applicant_feedback", None)  # not set when the row has none
     return render(request, "review/score_sheet.html", {
         "a": assignment, "application": application, "form": form,
         "rows": [{"c": c, "p": p, "s": st, "o": op, "others": other_by_item.get(c.pk, []),
                   "bands": assignment.criteria_set.bands.get(c.kind, [])} for c, p, st, op in form.rows()],
         "band_ranges": [f"{lo}%–{hi}%" for lo, hi in scoring.BANDS], "other_by_item": other_by_item,
-        "total": total, "materials": selectors.materials_for_reviewer(request.user, application),
+        "total": total, "materials": selectors.materials_for_reviewer(request.user, application, may_see_secrets=True),
         "stage_label": STAGE_LABELS.get(assignment.stage, assignment.stage),
         "feedback_form": FeedbackForm(initial={"rating": feedback.rating, "comment": feedback.comment} if feedback else None),
-        "feedback": feedback, "is_leader": selectors.is_panel_leader(request.user, application, assignment.stage),
+        "feedback": feedback, "is_leader": reader.leader,
     })
 
 
