@@ -478,10 +478,11 @@ def stage_events_for_supervisor(user):
 # ---- everyone: the API's application list ------------------------------------------------------------------
 def applications_visible(user):
     """Own applications; those routed to the user's pre-check bodies; every submitted one of the award
-    jurisdictions where the user is office, committee or supervisor."""
+    jurisdictions where the user is office or supervisor. Committee members see candidates only on their
+    blinded ballots, never through this list."""
     if not (user and user.is_authenticated):
         return Application.objects.none()
-    staff_j = _jurisdiction_ids(user, ("office", "committee", "supervisor"))
+    staff_j = _jurisdiction_ids(user, ("office", "supervisor"))
     bodies = [b.pk for b in precheck_bodies(user)]
     q = Q(applicant__members__user=user)
     if bodies:

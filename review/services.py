@@ -62,6 +62,17 @@ def _review_stage(cycle, stage: str):
     if stage not in REVIEW_STAGES:
         raise DomainError(f"“{STAGE_LABELS.get(stage, stage)}”不是专家评审环节。", code="not_review_stage")
     Rules(cycle.ruleset.data).stage(stage)  # raises when the award has no such stage
+    if cycle.review_closed_at is not None:  # panels dissolved with the review (内蒙古 第九条、兴安盟 第九条)
+        raise DomainError("本届评审工作已经结束，评审组已撤销，不能再抽取专家或分配评审任务。", code="review_closed")
+
+
+def _scores_digest(values: dict) -> str:
+    """Audit entries prove which scores were saved without showing them: the system administrator reads
+    the audit log but may not read scores (separation of duties)."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
 def _view_permission() -> Permission:
@@ -450,7 +461,7 @@ def scores_save(*, assignment: Assignment, entries: Iterable[Mapping], actor) ->
         saved.append(score)
     log_action("score.save", actor=actor, obj=assignment, role="reviewer",
                jurisdiction_code=assignment.application.cycle.award.jurisdiction.code,
-               data={"items": {s.criterion.number: str(s.percent) for s in saved}})
+               data={"items": len(saved), "digest": _scores_digest({s.criterion.number: str(s.percent) for s in saved})})
     return saved
 
 
@@ -467,7 +478,7 @@ def assignment_submit(*, assignment: Assignment, actor) -> Assignment:
     assignment.save(update_fields=["submitted_at"])
     total = scoring.total_points((s.percent, s.criterion.points) for s in assignment.scores.select_related("criterion"))
     log_action("score.submit", actor=actor, obj=assignment, role="reviewer",
-               jurisdiction_code=assignment.application.cycle.award.jurisdiction.code, data={"total": str(total)})
+               jurisdiction_code=assignment.application.cycle.award.jurisdiction.code, data={"digest": _scores_digest({"total": str(total)})})
     return assignment
 
 
@@ -520,7 +531,7 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
         defaults={"criteria_set": cs, "total": total, "max_points": cs.total_points, "decided_by": actor, "decided_at": now})
     log_action("score.consensus", actor=actor, obj=application, role="office" if is_office(actor, application.cycle) else "reviewer",
                jurisdiction_code=application.cycle.award.jurisdiction.code,
-               data={"stage": stage, "total": str(total), "departures": departures,
+               data={"stage": stage, "digest": _scores_digest({"total": str(total)}), "departures": len(departures),
                      "divergent": [line.criterion.number for line in lines.values() if line.divergent]})
     return result
 

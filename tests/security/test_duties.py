@@ -272,3 +272,11 @@ def test_assignments_are_revoked_never_deleted(world_media):
         w.app.review_assignments.model.objects.filter(pk=w.assignment.pk).first().application.delete()
     assert _perm_pairs() == _active_pairs()
     assert StageResult.objects.count() == 0
+
+
+def test_audit_entries_of_scores_carry_a_digest_not_the_scores():
+    from core.models import AuditEntry
+
+    for entry in AuditEntry.objects.filter(action__startswith="score."):
+        text = str(entry.data)
+        assert "digest" in entry.data and "percent" not in text and "total" not in entry.data
