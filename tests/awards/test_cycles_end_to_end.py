@@ -73,7 +73,7 @@ def test_simulate_cycle_command_prints_the_contract_json(capsys, tmp_path):
     out = capsys.readouterr().out
     data = json.loads(out)
     assert data["award"] == "tacheng-prefecture" and data["winners"]
-    checker = Path(__file__).resolve().parents[3] / "shared" / "contract" / "check_contract.py"
+    from tests.test_contract import CHECKER as checker
     if checker.exists():
         path = tmp_path / "sim.json"
         path.write_text(out, encoding="utf-8")
