@@ -2,7 +2,7 @@
 notices via services.notice_correct), and objections change only through the office's pages."""
 from django.contrib import admin
 
-from .models import Notice, Objection
+from .models import Notice, Objection, Reminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,3 +30,9 @@ class ObjectionAdmin(ReadOnlyAdmin):
     search_fields = ["receipt_no"]
     # The objector's personal data is for the award's office only (its own pages), not the site admin.
     exclude = ["objector_name", "objector_phone", "objector_address", "objector_id_number", "identity_proof", "evidence"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("sent_on", "user", "kind", "text")
+    list_filter = ("kind",)

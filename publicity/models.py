@@ -109,3 +109,28 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+class Reminder(models.Model):
+    """A reminder sent to one person about one thing on one day: the sweep sends each at most once a day,
+    however often it runs (applicants: filing deadline, supplements, annual reports; staff: due work)."""
+
+    class Kind(models.TextChoices):
+        FILING_DEADLINE = "filing_deadline", "申报即将截止"
+        SUPPLEMENT = "supplement", "待补正材料"
+        ANNUAL_REPORT = "annual_report", "年度绩效报告待提交"
+        DUE_WORK = "due_work", "办理期限将至"
+        OVERDUE_WORK = "overdue_work", "办理已超期"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=60)  # what it is about, e.g. "application:12"
+    sent_on = models.DateField()
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        unique_together = [("user", "kind", "key", "sent_on")]
+        verbose_name = verbose_name_plural = "提醒"

@@ -17,7 +17,14 @@ def flag_overdue(now: dt.datetime) -> int:
 def run_sweep(now: dt.datetime | None = None) -> dict:
     from .windows import close_due_windows
 
+    from django.core.cache import cache
+
+    from .reminders import send_due_reminders
+
     now = now or clock.now()
     result = close_due_windows(now)
     result["overdue"] = flag_overdue(now)
+    # Reminders are once a day per thing (a unique row); looking for them hourly is plenty.
+    hour = now.astimezone(clock.SHANGHAI).strftime("%Y%m%d%H")
+    result["reminders"] = send_due_reminders(now) if cache.add(f"reminders-swept:{hour}", 1, 3700) else 0
     return result
