@@ -83,11 +83,23 @@ def _stage_due(rules: Rules, stage_code: str, current_due, today):
     return None
 
 
-def available_actions(application: Application, user) -> list[str]:
-    """Actions this user may take now (for buttons); the table and roles decide, nothing else."""
-    rules = rules_for(application)
+def available_actions(application: Application, user, roles=None, *, rules: Rules | None = None) -> list[str]:
+    """Actions this user may take now (for buttons); the table and roles decide, nothing else.
+    `roles`: the roles the user holds on this application when the caller already has them
+    (permissions.roles_on, from memberships read once per page); otherwise each role is asked of
+    permissions.has_role once. `rules`: the cycle's Rules when the caller already built them."""
+    rules = rules or rules_for(application)
     stage = rules.stage(application.stage)
     out = []
+    asked: dict[str, bool] = {}
+
+    def holds(role: str) -> bool:
+        if roles is not None:
+            return role in roles
+        if role not in asked:
+            asked[role] = permissions.has_role(user, role, application)
+        return asked[role]
+
     for name, action in TABLE.items():
         if application.status not in action.sources or "system" in action.roles and len(action.roles) == 1:
             continue
@@ -95,7 +107,7 @@ def available_actions(application: Application, user) -> list[str]:
             continue
         if name == "award" and application.stage != "commendation":
             continue
-        if any(permissions.has_role(user, role, application) for role in allowed_roles(action, stage.actor)):
+        if any(holds(role) for role in allowed_roles(action, stage.actor)):
             out.append(name)
     return out
 

@@ -42,8 +42,8 @@ def memberships_of(user):
     return Membership.objects.filter(user=user, active=True).select_related("body__jurisdiction").order_by("role", "body__name")
 
 
-def _jurisdiction_ids(user, roles) -> set[int]:
-    return {m.body.jurisdiction_id for m in memberships_of(user) if m.role in roles}
+def _jurisdiction_ids(user, roles, memberships=None) -> set[int]:
+    return {m.body.jurisdiction_id for m in (memberships_of(user) if memberships is None else memberships) if m.role in roles}
 
 
 def workspace_roles(user) -> list[dict]:
@@ -188,10 +188,10 @@ def _window_text(rule) -> str:
     return f"{rule.length}{UNIT_LABELS.get(rule.unit, rule.unit)}（{rule.article or ''}）" if rule else ""
 
 
-def application_timeline(application: Application) -> list[dict]:
+def application_timeline(application: Application, rules: Rules | None = None) -> list[dict]:
     """Every stage of the cycle's ruleset with its state for this application, the window of its notice
-    (if published) and what is expected at it."""
-    rules = Rules(application.cycle.ruleset.data)
+    (if published) and what is expected at it. `rules` when the page already built them."""
+    rules = rules or Rules(application.cycle.ruleset.data)
     codes = rules.stage_codes
     notices = {}
     for n in application.notices.all().order_by("published_at"):
@@ -251,18 +251,25 @@ def route_bodies(application: Application):
 
 
 # ---- pre-check ---------------------------------------------------------------------------------------------
-def precheck_bodies(user) -> list[Body]:
-    return [m.body for m in memberships_of(user) if m.role == "precheck"]
+def precheck_bodies(user, memberships=None) -> list[Body]:
+    return [m.body for m in (memberships_of(user) if memberships is None else memberships) if m.role == "precheck"]
 
 
-def precheck_queue(user):
-    bodies = [b.pk for b in precheck_bodies(user)]
+def precheck_queue(user, memberships=None):
+    bodies = [b.pk for b in precheck_bodies(user, memberships)]
     return (_app_related(Application.objects.filter(route_body_id__in=bodies)).exclude(status=Status.DRAFT)
             .order_by("stage_due", "reference"))
 
 
-def application_for_precheck(user, pk) -> Application:
-    app = precheck_queue(user).filter(pk=pk).first()
+# One application's review page also shows the award office (opinion form) and the applicant's county
+# with its ancestors (eligibility: registered in the award's jurisdiction; up to four levels, as in
+# 塔城市 → 塔城地区 → 伊犁哈萨克自治州 → 新疆).
+REVIEW_PAGE_RELATED = ("cycle__award__office", "applicant__county__parent__parent__parent")
+
+
+def application_for_precheck(user, pk, *, memberships=None) -> Application:
+    """`memberships`: the user's memberships (memberships_of) when the page already read them."""
+    app = precheck_queue(user, memberships).filter(pk=pk).select_related(*REVIEW_PAGE_RELATED).first()
     if app is None:
         raise Http404("申报不存在。")
     return app
@@ -274,8 +281,8 @@ def is_overdue(application: Application, today: dt.date | None = None) -> bool:
 
 
 # ---- office ------------------------------------------------------------------------------------------------
-def office_jurisdiction_ids(user) -> set[int]:
-    return _jurisdiction_ids(user, ("office",))
+def office_jurisdiction_ids(user, memberships=None) -> set[int]:
+    return _jurisdiction_ids(user, ("office",), memberships)
 
 
 def awards_for_office(user):
@@ -294,8 +301,8 @@ def cycles_for_office(user):
             .annotate(n_apps=Count("applications")).order_by("award__jurisdiction__code", "-number"))
 
 
-def cycle_for_office(user, pk) -> Cycle:
-    cycle = (Cycle.objects.filter(pk=pk, award__jurisdiction_id__in=office_jurisdiction_ids(user))
+def cycle_for_office(user, pk, *, memberships=None) -> Cycle:
+    cycle = (Cycle.objects.filter(pk=pk, award__jurisdiction_id__in=office_jurisdiction_ids(user, memberships))
              .select_related("award__jurisdiction", "award__office", "ruleset").first())
     if cycle is None:
         raise Http404("评选届次不存在。")
@@ -310,8 +317,10 @@ def grant_for_office(user, pk) -> Grant:
     return grant
 
 
-def application_for_office(user, pk) -> Application:
-    app = _app_related(Application.objects.filter(pk=pk, cycle__award__jurisdiction_id__in=office_jurisdiction_ids(user))).first()
+def application_for_office(user, pk, *, memberships=None) -> Application:
+    """`memberships`: the user's memberships (memberships_of) when the page already read them."""
+    app = (_app_related(Application.objects.filter(pk=pk, cycle__award__jurisdiction_id__in=office_jurisdiction_ids(user, memberships)))
+           .select_related(*REVIEW_PAGE_RELATED).first())
     if app is None:
         raise Http404("申报不存在。")
     return app
@@ -419,11 +428,16 @@ def cycle_plan(rules: Rules, start: dt.date) -> list[PlanRow]:
     return rows
 
 
-def stage_queue(user, cycle: Cycle, stage_code: str) -> list[dict]:
+def stage_queue(user, cycle: Cycle, stage_code: str, *, memberships=None) -> list[dict]:
     """Applications at a stage with the actions this user may take. available_actions is asked once per
     (status, route body): within one cycle and stage every other input is the same, so rows of one group
-    share the answer and the page costs the same number of queries for 3 or 300 applications."""
+    share the answer and the page costs the same number of queries for 3 or 300 applications. The roles
+    come from the user's memberships, read once (or passed in by the page that already read them); the
+    applicant's own actions are never offered here, so the applicant role is not asked."""
+    from .permissions import roles_on
+
     rules = Rules(cycle.ruleset.data)
+    memberships = list(memberships_of(user)) if memberships is None else memberships
     rules.stage(stage_code)  # DomainError for a stage the ruleset does not have
     apps = list(Application.objects.filter(cycle=cycle, stage=stage_code).exclude(status=Status.DRAFT)
                 .select_related("cycle__award", "cycle__ruleset", "applicant", "route_body").order_by("reference"))
@@ -433,7 +447,8 @@ def stage_queue(user, cycle: Cycle, stage_code: str) -> list[dict]:
     for app in apps:
         key = (app.status, app.route_body_id)
         if key not in cache:
-            cache[key] = [a for a in available_actions(app, user) if a not in APPLICANT_ACTIONS]
+            roles = roles_on(user, app, memberships=memberships, applicant=False)
+            cache[key] = [a for a in available_actions(app, user, roles, rules=rules) if a not in APPLICANT_ACTIONS]
         rows.append({"app": app, "actions": [(a, TABLE[a].label, TABLE[a].needs_reason) for a in cache[key]],
                      "overdue": is_overdue(app, today)})
     return rows

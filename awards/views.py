@@ -19,7 +19,7 @@ from core import clock
 from core.errors import DomainError
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 
-from . import eligibility, selectors, services
+from . import eligibility, permissions, selectors, services
 from .forms import (AccountForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
                     InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
                     ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
@@ -113,8 +113,9 @@ def application_new(request):
 
 
 # ---- applicant: the stepped declaration --------------------------------------------------------------------
-def declaration_steps(app) -> list[dict]:
-    rules = Rules(app.cycle.ruleset.data)
+def declaration_steps(app, *, rules: Rules | None = None, materials: list | None = None) -> list[dict]:
+    """`rules` and `materials` when the page already has them (no second build, no extra query)."""
+    rules = rules or Rules(app.cycle.ruleset.data)
     steps = [("basic", "基本信息", True), ("facts", "申报事实", bool(app.declaration))]
     steps.append(("self", "自我评价", bool(app.self_evaluation.strip())))
     if rules.has_stage("internal_publicity"):
@@ -122,13 +123,13 @@ def declaration_steps(app) -> list[dict]:
     steps.append(("recommendation", "推荐意见", bool(app.recommendation.strip())))
     if rules.encouraged:
         steps.append(("encouraged", "鼓励类型", bool(app.encouraged)))
-    steps.append(("materials", "材料上传", app.materials.exists()))
+    steps.append(("materials", "材料上传", bool(materials) if materials is not None else app.materials.exists()))
     steps.append(("check", "资格自查与提交", app.status != Status.DRAFT))
     return [{"code": c, "label": label, "done": done, "n": i} for i, (c, label, done) in enumerate(steps, start=1)]
 
 
-def _step_form(step, app, data=None, files=None):
-    rules = Rules(app.cycle.ruleset.data)
+def _step_form(step, app, data=None, files=None, *, rules: Rules | None = None):
+    rules = rules or Rules(app.cycle.ruleset.data)
     if step == "facts":
         keys = selectors.declaration_keys(rules, app.category)
         return FactsForm(data, keys=keys, route_bodies=selectors.route_bodies(app), initial=FactsForm.initial_from(app.declaration))
@@ -159,19 +160,21 @@ STEP_OF_FIELD = {"internal_publicity_from": "publicity", "internal_publicity_to"
 @login_required
 def application_detail(request, pk):
     app = selectors.application_for_applicant(request.user, pk)
-    steps = declaration_steps(app)
+    rules = Rules(app.cycle.ruleset.data)  # built once for the page
+    materials = list(app.materials.all())
+    steps = declaration_steps(app, rules=rules, materials=materials)
     codes = [s["code"] for s in steps]
     step = request.POST.get("step") or request.GET.get("step") or ("basic" if app.status == Status.DRAFT else "status")
     if step not in codes and step != "status":
         step = "basic"
     editable = app.status in (Status.DRAFT, Status.RETURNED)
-    form = _step_form(step, app)
+    form = _step_form(step, app, rules=rules)
     status_code = 200
     if request.method == "POST" and step != "check":
         if not editable:
             messages.error(request, "申报提交后材料即冻结，不能修改。")
             return redirect(f"{reverse('awards:application', args=[app.pk])}?step=status")
-        form = _step_form(step, app, request.POST, request.FILES)
+        form = _step_form(step, app, request.POST, request.FILES, rules=rules)
         if form is not None and form.is_valid():
             try:
                 if step == "materials":
@@ -209,13 +212,13 @@ def application_detail(request, pk):
         "app": app, "steps": steps, "step": step, "form": form, "editable": editable, "results": results,
         "submit_error": submit_error, "submit_error_step": STEP_OF_FIELD.get(getattr(submit_error, "field", None)),
         "blocking": eligibility.blocking(results) if results else [],
-        "done": sum(1 for s in steps if s["done"]), "materials": list(app.materials.all()),
-        "timeline": selectors.application_timeline(app) if step == "status" else None,
+        "done": sum(1 for s in steps if s["done"]), "materials": materials,
+        "timeline": selectors.application_timeline(app, rules) if step == "status" else None,
         "supplement": app.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first(),
-        "can_withdraw": "withdraw" in available_actions(app, request.user),
+        "can_withdraw": "withdraw" in available_actions(app, request.user, permissions.roles_on(request.user, app), rules=rules),
         "withdraw_form": ReasonForm(), "answer_form": SupplementAnswerForm(),
         "step_label": next((s["label"] for s in steps if s["code"] == step), "申报进度"),
-        "rules": Rules(app.cycle.ruleset.data),
+        "rules": rules,
     }
     return render(request, "awards/application.html", context, status=status_code)
 
@@ -309,8 +312,9 @@ def _publishable_lists(user, bodies):
 
 @login_required
 def precheck_review(request, pk):
-    app = selectors.application_for_precheck(request.user, pk)
-    return _review_page(request, app, role="precheck", back=reverse("awards:precheck-home"))
+    memberships = list(selectors.memberships_of(request.user))  # read once for the page
+    app = selectors.application_for_precheck(request.user, pk, memberships=memberships)
+    return _review_page(request, app, role="precheck", back=reverse("awards:precheck-home"), memberships=memberships)
 
 
 @login_required
@@ -338,8 +342,9 @@ def precheck_publish(request):
     return redirect("awards:precheck-home")
 
 
-def _review_page(request, app, *, role, back):
-    """The checker's page: declaration, eligibility and materials side by side, opinions and actions."""
+def _review_page(request, app, *, role, back, memberships=None):
+    """The checker's page: declaration, eligibility and materials side by side, opinions and actions.
+    `memberships`: the user's active memberships (body selected) when the caller already read them."""
     rules = Rules(app.cycle.ruleset.data)
     stage = rules.stage(app.stage)
     opinion_form = OpinionForm(initial={"kind": "opinion", "body_name": app.route_body.name if role == "precheck" and app.route_body else app.cycle.award.office.name})
@@ -391,8 +396,13 @@ def _review_page(request, app, *, role, back):
         except _Stay:
             status = 400
         reason_form = reason_form or ReasonForm()
-    app.refresh_from_db()
-    actions = [(a, TABLE[a].label, TABLE[a].needs_reason) for a in available_actions(app, request.user) if a not in selectors.APPLICANT_ACTIONS]
+        app.refresh_from_db()  # a re-rendered POST shows the row as it is now
+        rules = Rules(app.cycle.ruleset.data)
+        stage = rules.stage(app.stage)
+    # the applicant's own actions are never offered here, so the applicant role is not asked
+    roles = permissions.roles_on(request.user, app, memberships=memberships, applicant=False)
+    actions = [(a, TABLE[a].label, TABLE[a].needs_reason) for a in available_actions(app, request.user, roles, rules=rules)
+               if a not in selectors.APPLICANT_ACTIONS]
     return render(request, "awards/review.html", {
         "app": app, "stage": stage, "role": role, "back": back, "results": services.eligibility_check(app),
         "materials": list(app.materials.all()), "opinions": list(app.opinions.order_by("at")),
@@ -499,7 +509,8 @@ def _has_url(name) -> bool:
 
 @login_required
 def office_stage(request, pk, code):
-    cycle = selectors.cycle_for_office(request.user, pk)
+    memberships = list(selectors.memberships_of(request.user))  # read once for the page
+    cycle = selectors.cycle_for_office(request.user, pk, memberships=memberships)
     rules = Rules(cycle.ruleset.data)
     if not rules.has_stage(code):
         raise Http404("本奖项没有该环节。")
@@ -544,7 +555,7 @@ def office_stage(request, pk, code):
                 errors[int(app_id)] = exc.message
             else:
                 messages.error(request, exc.message)
-    rows = selectors.stage_queue(request.user, cycle, code)
+    rows = selectors.stage_queue(request.user, cycle, code, memberships=memberships)
     for r in rows:
         r["error"] = errors.get(r["app"].pk)
         r["typed"] = request.POST.get("reason", "") if r["error"] else ""
@@ -571,8 +582,10 @@ def office_stage(request, pk, code):
 
 @login_required
 def office_application(request, pk):
-    app = selectors.application_for_office(request.user, pk)
-    return _review_page(request, app, role="office", back=reverse("awards:office-stage", args=[app.cycle_id, app.stage]))
+    memberships = list(selectors.memberships_of(request.user))  # read once for the page
+    app = selectors.application_for_office(request.user, pk, memberships=memberships)
+    return _review_page(request, app, role="office", back=reverse("awards:office-stage", args=[app.cycle_id, app.stage]),
+                        memberships=memberships)
 
 
 @login_required
