@@ -84,8 +84,9 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
 
     office = _user("ch-office", "瀍河区质量奖秘书处")
     Membership.objects.create(user=office, body=award.office, role=Role.OFFICE)
-    from review.services import expert_create
+    from review.services import criteria_load_builtin, expert_create
 
+    criteria_load_builtin()  # GB/T 19580-2012 score sheets (第十三条); an earlier transactional test may have flushed them
     for username, name in EXPERTS:
         expert_create(jurisdiction=award.jurisdiction, name=name, employer="洛阳市质量协会", title="高级工程师",
                       industries=["制造业"], user=_user(username, name), actor=office)
