@@ -214,7 +214,10 @@ def is_panel_leader(user, application, stage: str) -> bool:
 
 
 def may_record_consensus(user, application, stage: str) -> bool:
-    return is_office(user, application.cycle) or is_panel_leader(user, application, stage)
+    """The office, a review agency under a live contract for the cycle, or the panel leader."""
+    from .permissions import may_manage_review
+
+    return may_manage_review(user, application.cycle) or is_panel_leader(user, application, stage)
 
 
 @dataclasses.dataclass(frozen=True)

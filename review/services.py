@@ -47,7 +47,7 @@ from .models import (
     SupervisionFeedback,
     VoteItem,
 )
-from .permissions import is_committee_member, is_office, is_office_of_jurisdiction
+from .permissions import is_committee_member, is_office, is_office_of_jurisdiction, may_manage_review
 
 PANEL_ARTICLE = "内蒙古 第九条、兴安盟 第九条"
 FEEDBACK_ARTICLE = "二连浩特 第二十六条"
@@ -56,6 +56,17 @@ FEEDBACK_ARTICLE = "二连浩特 第二十六条"
 def _require_office(actor, cycle):
     if not is_office(actor, cycle):
         raise NotPermitted("只有本奖项办公室工作人员可以办理此事项。")
+
+
+def _require_manager(actor, cycle):
+    """Panels, assignments and consensus: the office, or a review agency under a live contract for the cycle
+    (二连浩特 第十七条、第十八条; 瀍河 第九条)."""
+    if not may_manage_review(actor, cycle):
+        raise NotPermitted("只有本奖项办公室或受委托的评审机构（委托期内）可以办理此事项。")
+
+
+def _manager_role(actor, cycle) -> str:
+    return "office" if is_office(actor, cycle) else "agency"
 
 
 def _review_stage(cycle, stage: str):
@@ -141,20 +152,91 @@ def _reviewer_body(jurisdiction: Jurisdiction) -> Body:
 
 @transaction.atomic
 def expert_create(*, jurisdiction: Jurisdiction, name: str, employer: str = "", title: str = "",
-                  industries: Iterable[str] = (), contact: str = "", user=None, past_record: str = "", actor) -> Expert:
+                  industries: Iterable[str] = (), contact: str = "", user=None, past_record: str = "", actor,
+                  active: bool = True, new_username: str = "", new_password: str = "") -> Expert:
     """Adds a person to the pool; with a login they also get the reviewer role in the jurisdiction."""
     if actor is not None and not is_office_of_jurisdiction(actor, jurisdiction):
         raise NotPermitted("只有本辖区质量奖办公室可以管理专家库。")
     if not name.strip():
         raise DomainError("请填写专家姓名。", field="name")
+    user = _expert_login(jurisdiction=jurisdiction, user=user, new_username=new_username, new_password=new_password)
     expert = Expert.objects.create(jurisdiction=jurisdiction, name=name.strip(), employer=employer.strip(), title=title,
                                    industries=[i for i in industries if i], contact=contact, user=user,
-                                   past_record=past_record)
+                                   past_record=past_record, active=active)
     if user is not None:
         Membership.objects.get_or_create(user=user, body=_reviewer_body(jurisdiction), role=Role.REVIEWER)
     log_action("expert.create", actor=actor, obj=expert, role="office", jurisdiction_code=jurisdiction.code,
                data={"employer": expert.employer, "industries": expert.industries})
     return expert
+
+
+EXPERT_FIELDS = ("name", "employer", "title", "industries", "contact", "active", "past_record")
+
+
+def _expert_login(*, jurisdiction: Jurisdiction, user=None, new_username: str = "", new_password: str = ""):
+    """Links an existing login, or creates one (username + initial password) for the expert."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if user is not None or not new_username.strip():
+        return user
+    User = get_user_model()
+    if User.objects.filter(username=new_username.strip()).exists():
+        raise DomainError(f"登录名“{new_username.strip()}”已被使用。", field="new_username")
+    if not new_password:
+        raise DomainError("新建登录账号须设置初始密码。", field="new_password")
+    try:
+        validate_password(new_password)
+    except ValidationError as e:
+        raise DomainError("初始密码不符合要求：" + "；".join(e.messages), field="new_password") from None
+    return User.objects.create_user(new_username.strip(), password=new_password)
+
+
+@transaction.atomic
+def expert_update(*, expert: Expert, actor, user=None, new_username: str = "", new_password: str = "", **fields) -> Expert:
+    """Edits a pool member (only the fields given); a newly linked login also gets the reviewer role."""
+    expert = Expert.objects.select_for_update().select_related("jurisdiction").get(pk=expert.pk)
+    if not is_office_of_jurisdiction(actor, expert.jurisdiction):
+        raise NotPermitted("只有本辖区质量奖办公室可以管理专家库。")
+    unknown = set(fields) - set(EXPERT_FIELDS)
+    if unknown:
+        raise DomainError(f"不能修改：{'、'.join(sorted(unknown))}。")
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise DomainError("请填写专家姓名。", field="name")
+    before = {k: getattr(expert, k) for k in fields}
+    for k, v in fields.items():
+        if k in ("name", "employer"):
+            v = (v or "").strip()
+        if k == "industries":
+            v = [i.strip() for i in v if i and i.strip()]
+        setattr(expert, k, v)
+    login = _expert_login(jurisdiction=expert.jurisdiction, user=user, new_username=new_username, new_password=new_password)
+    if login is not None and login.pk != expert.user_id:
+        if Expert.objects.filter(jurisdiction=expert.jurisdiction, user=login).exclude(pk=expert.pk).exists():
+            raise DomainError("该登录账号已关联本辖区的另一名专家。", field="user")
+        expert.user = login
+        Membership.objects.get_or_create(user=login, body=_reviewer_body(expert.jurisdiction), role=Role.REVIEWER)
+    expert.save()
+    changed = {k: [str(before[k]), str(getattr(expert, k))] for k in fields if before[k] != getattr(expert, k)}
+    log_action("expert.update", actor=actor, obj=expert, role="office", jurisdiction_code=expert.jurisdiction.code,
+               data={"changed": changed, "user": expert.user_id})
+    return expert
+
+
+@transaction.atomic
+def conflict_remove(*, declaration: ConflictDeclaration, reason: str, actor) -> None:
+    """The office withdraws a declaration made in error; assignments revoked by it stay revoked."""
+    declaration = ConflictDeclaration.objects.select_related("expert__jurisdiction").get(pk=declaration.pk)
+    if not is_office_of_jurisdiction(actor, declaration.expert.jurisdiction):
+        raise NotPermitted("只有本辖区质量奖办公室可以撤回利益冲突申报。")
+    if not reason.strip():
+        raise DomainError("撤回利益冲突申报须填写理由。", field="reason")
+    data = {"expert": declaration.expert_id, "relation": declaration.relation, "organisation": declaration.organisation_name,
+            "applicant": declaration.applicant_id, "reason": reason.strip()}
+    log_action("conflict.remove", actor=actor, obj=declaration.expert, role="office",
+               jurisdiction_code=declaration.expert.jurisdiction.code, data=data)
+    declaration.delete()
 
 
 @transaction.atomic
@@ -198,7 +280,7 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
     """Draws a review group at random from the active pool, keeping only experts of the industry (when
     given) with no conflict with any application at the stage. The seed is recorded so the draw can be
     re-run and checked."""
-    _require_office(actor, cycle)
+    _require_manager(actor, cycle)
     _review_stage(cycle, stage)
     if size < 1:
         raise DomainError("评审组人数至少为1人。", field="size")
@@ -220,7 +302,7 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
                                  name=name or f"{STAGE_LABELS.get(stage, stage)}评审组"
                                  f"（第{Panel.objects.filter(cycle=cycle, stage=stage).count() + 1}组）")
     PanelMember.objects.bulk_create([PanelMember(panel=panel, expert=e, added_at=now) for e in drawn])
-    log_action("panel.draw", actor=actor, obj=panel, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
+    log_action("panel.draw", actor=actor, obj=panel, role=_manager_role(actor, cycle), jurisdiction_code=cycle.award.jurisdiction.code,
                data={"stage": stage, "size": size, "industry": industry, "seed": seed, "candidates": len(candidates),
                      "members": [e.pk for e in drawn], "leader": drawn[0].pk, "article": PANEL_ARTICLE})
     return panel
@@ -231,7 +313,7 @@ def panel_adjust(*, panel: Panel, add: Iterable[Expert] = (), remove: Iterable[E
                  reason: str, actor) -> Panel:
     """Changes a drawn panel with a written reason; a removed member's unsubmitted assignments are revoked."""
     panel = Panel.objects.select_for_update(of=("self",)).select_related("cycle__award").get(pk=panel.pk)
-    _require_office(actor, panel.cycle)
+    _require_manager(actor, panel.cycle)
     if panel.dissolved_at:
         raise DomainError("评审组已撤销，不能调整。", article=PANEL_ARTICLE)
     if not reason.strip():
@@ -259,7 +341,7 @@ def panel_adjust(*, panel: Panel, add: Iterable[Expert] = (), remove: Iterable[E
         panel.leader = first.expert if first else None
     panel.size = panel.memberships.count()
     panel.save(update_fields=["leader", "size"])
-    log_action("panel.adjust", actor=actor, obj=panel, role="office", jurisdiction_code=panel.cycle.award.jurisdiction.code,
+    log_action("panel.adjust", actor=actor, obj=panel, role=_manager_role(actor, panel.cycle), jurisdiction_code=panel.cycle.award.jurisdiction.code,
                data={"add": [e.pk for e in add], "remove": [e.pk for e in remove], "leader": panel.leader_id, "reason": reason})
     return panel
 
@@ -317,7 +399,7 @@ def assign_reviewers(*, cycle: Cycle, stage: str, k: int, actor) -> dict:
     """Gives every application at the stage k reviewers from the stage's panel(s) (or the pool when no
     panel was drawn): never a conflicted expert, expertise matched where possible, loads within one of
     each other (min-cost max-flow, review.assignment). Existing assignments are kept and counted."""
-    _require_office(actor, cycle)
+    _require_manager(actor, cycle)
     _review_stage(cycle, stage)
     if k < 1:
         raise DomainError("每份申报至少分配1名评审专家。", field="k")
@@ -362,23 +444,23 @@ def assign_reviewers(*, cycle: Cycle, stage: str, k: int, actor) -> dict:
     summary = {"stage": stage, "k": k, "applications": len(apps), "experts": len(experts), "created": len(rows),
                "min_load": min(plan.loads.values()), "max_load": max(plan.loads.values()), "mismatches": plan.mismatches,
                "pairs": [[r.application_id, r.expert_id] for r in rows]}
-    log_action("review.assign", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
+    log_action("review.assign", actor=actor, obj=cycle, role=_manager_role(actor, cycle), jurisdiction_code=cycle.award.jurisdiction.code,
                data=summary)
     return summary
 
 
 @transaction.atomic
-def assignment_create(*, application: Application, expert: Expert, stage: str, actor) -> Assignment:
-    """Manual assignment; refused when the expert is conflicted with the applicant."""
+def assignment_create(*, application: Application, expert: Expert, stage: str, actor, reason: str = "") -> Assignment:
+    """Manual assignment; refused when the expert is conflicted with the applicant. The reason is audited."""
     application = Application.objects.select_for_update(of=("self",)).select_related("cycle__award", "applicant__parent").get(pk=application.pk)
     cycle = application.cycle
-    _require_office(actor, cycle)
+    _require_manager(actor, cycle)
     _review_stage(cycle, stage)
     if expert.jurisdiction_id != cycle.award.jurisdiction_id or not expert.active:
         raise DomainError("该专家不在本辖区在库专家中。")
-    reason = selectors.conflicts_between([expert], [application]).get((application.pk, expert.pk))
-    if reason:
-        raise DomainError(f"不能分配：{reason}。", code="conflict")
+    conflict = selectors.conflicts_between([expert], [application]).get((application.pk, expert.pk))
+    if conflict:
+        raise DomainError(f"不能分配：{conflict}。", code="conflict", field="expert")
     if selectors.active_assignments().filter(application=application, expert=expert, stage=stage).exists():
         raise DomainError("该专家已分配评审此申报。", code="duplicate")
     panels = list(selectors.stage_panels(cycle, stage))
@@ -387,8 +469,8 @@ def assignment_create(*, application: Application, expert: Expert, stage: str, a
                                   assigned_at=clock.now())
     if expert.user_id:
         _sync_permissions({(expert.user_id, application.pk)})
-    log_action("review.assign_manual", actor=actor, obj=a, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
-               data={"application": application.pk, "expert": expert.pk, "stage": stage})
+    log_action("review.assign_manual", actor=actor, obj=a, role=_manager_role(actor, cycle), jurisdiction_code=cycle.award.jurisdiction.code,
+               data={"application": application.pk, "expert": expert.pk, "stage": stage, "reason": reason.strip()})
     return a
 
 
@@ -406,7 +488,7 @@ def _revoke(assignment: Assignment, *, reason: str, actor) -> None:
 @transaction.atomic
 def assignment_revoke(*, assignment: Assignment, reason: str, actor) -> Assignment:
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("application__cycle__award", "expert").get(pk=assignment.pk)
-    _require_office(actor, assignment.application.cycle)
+    _require_manager(actor, assignment.application.cycle)
     if assignment.revoked_at:
         raise DomainError("该分配已撤销。")
     if not reason.strip():
@@ -529,7 +611,8 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
     result, _ = StageResult.objects.update_or_create(
         application=application, stage=stage,
         defaults={"criteria_set": cs, "total": total, "max_points": cs.total_points, "decided_by": actor, "decided_at": now})
-    log_action("score.consensus", actor=actor, obj=application, role="office" if is_office(actor, application.cycle) else "reviewer",
+    log_action("score.consensus", actor=actor, obj=application, role="office" if is_office(actor, application.cycle) else
+               ("agency" if may_manage_review(actor, application.cycle) else "reviewer"),
                jurisdiction_code=application.cycle.award.jurisdiction.code,
                data={"stage": stage, "digest": _scores_digest({"total": str(total)}), "departures": len(departures),
                      "divergent": [line.criterion.number for line in lines.values() if line.divergent]})
@@ -539,11 +622,18 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
 # ---------------------------------------------------------------- two-way supervision feedback
 
 
+def feedback_enabled(cycle) -> bool:
+    """Only where the ruleset carries "two_way_feedback" (二连浩特 第二十六条)."""
+    return bool(Rules(cycle.ruleset.data).data.get("two_way_feedback"))
+
+
 @transaction.atomic
 def feedback_record(*, assignment: Assignment, direction: str, rating: int, comment: str = "", actor) -> SupervisionFeedback:
     """二连浩特 第二十六条: the reviewer rates the applicant's conduct; the applicant rates the reviewer's
     discipline. One rating per assignment and direction; a second one replaces the first."""
-    assignment = Assignment.objects.select_related("expert", "application__cycle__award").get(pk=assignment.pk)
+    assignment = Assignment.objects.select_related("expert", "application__cycle__award", "application__cycle__ruleset").get(pk=assignment.pk)
+    if not feedback_enabled(assignment.application.cycle):
+        raise DomainError("本奖项的管理办法未规定评审双向监督反馈。", code="no_two_way_feedback")
     if direction == FeedbackDirection.ON_APPLICANT:
         allowed = actor is not None and assignment.expert.user_id == actor.pk and assignment.revoked_at is None
     elif direction == FeedbackDirection.ON_REVIEWER:

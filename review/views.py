@@ -17,10 +17,10 @@ from awards.models import Application, ApplicantMember, Cycle
 from core.errors import DomainError
 from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules
 
-from . import reports, scoring, selectors, services
+from . import charts, reports, scoring, selectors, services
 from .forms import AssignForm, FeedbackForm, PanelDrawForm, ScoreSheetForm
 from .models import Assignment, Ballot, CommitteeVote, CriteriaSet, FeedbackDirection, Score
-from .permissions import is_committee_member, is_office, is_supervisor
+from .permissions import is_committee_member, is_office, is_supervisor, may_manage_review
 
 # ---------------------------------------------------------------- public criteria
 
@@ -118,6 +118,8 @@ def material_download(request, pk, material_pk):
 @require_POST
 def reviewer_feedback(request, pk):
     assignment = _own_assignment(request, pk)
+    if not services.feedback_enabled(assignment.application.cycle):  # only 二连浩特 第二十六条
+        raise Http404
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
@@ -169,8 +171,9 @@ def consensus(request, app_pk, stage):
 
 
 def _office_cycle(request, cycle_pk) -> Cycle:
+    """The office, a supervisor (read-only), or a review agency under a live contract for this cycle."""
     cycle = get_object_or_404(Cycle.objects.select_related("award__jurisdiction", "ruleset"), pk=cycle_pk)
-    if not (is_office(request.user, cycle) or is_supervisor(request.user, cycle)):
+    if not (may_manage_review(request.user, cycle) or is_supervisor(request.user, cycle)):
         raise Http404
     return cycle
 
@@ -195,7 +198,8 @@ def stage_overview(request, cycle_pk, stage):
     cycle = _office_cycle(request, cycle_pk)
     if stage not in REVIEW_STAGES:
         raise Http404
-    office = is_office(request.user, cycle)
+    office_staff = is_office(request.user, cycle)
+    office = office_staff or may_manage_review(request.user, cycle)  # the agency manages panels and assignment too
     if request.method == "POST" and not office:
         raise PermissionDenied("监督人员只能查看，不能办理。")  # the supervisor reads the stage, read-only
     if request.method == "POST":
@@ -212,7 +216,7 @@ def stage_overview(request, cycle_pk, stage):
                 if f.is_valid():
                     s = services.assign_reviewers(cycle=cycle, stage=stage, k=f.cleaned_data["k"], actor=request.user)
                     messages.success(request, f"已分配 {s['created']} 人次，专家负荷 {s['min_load']}–{s['max_load']} 份。")
-            elif action == "dissolve":
+            elif action == "dissolve" and office_staff:
                 n = services.panels_dissolve(cycle=cycle, actor=request.user)
                 messages.success(request, f"已撤销 {n} 个评审组，专家不再能查看申报材料。")
         except DomainError as e:
@@ -241,6 +245,8 @@ def stage_overview(request, cycle_pk, stage):
         "rows": [{"row": r, "z": normalised.get(r.application.pk), "above": cut is not None and i < cut} for i, r in enumerate(rows)],
         "cut": cut, "chart": ranking_chart(rows, cut), "composite": selectors.composite_ranking(cycle),
         "weights": Rules(cycle.ruleset.data).composite_weights, "z": bool(request.GET.get("z")),
+        "office_staff": office_staff, "charts": charts.stage_charts(cycle, stage),
+        "feedback_enabled": services.feedback_enabled(cycle),
     })
 
 

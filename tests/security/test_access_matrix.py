@@ -140,10 +140,23 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
         (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.review_material.pk}/"), E(reviewer=200)),
         (get(lambda w: f"/review/assignments/{w.assignment.pk}/materials/{w.review_secret.pk}/"), E(reviewer=200)),
         (get(lambda w: f"/review/assignments/{w.conflicted_assignment.pk}/materials/{w.review_secret.pk}/"), E())],
-    "review/assignments/<int:pk>/feedback/": [(post(lambda w: f"/review/assignments/{w.assignment.pk}/feedback/"), E(reviewer=302))],
+    # 塔城's ruleset has no two-way feedback (only 二连浩特 第二十六条): even the assigned reviewer gets 404.
+    "review/assignments/<int:pk>/feedback/": [(post(lambda w: f"/review/assignments/{w.assignment.pk}/feedback/"), E())],
     "review/consensus/<int:app_pk>/<slug:stage>/": [(get(lambda w: f"/review/consensus/{w.review_app.pk}/material_review/"), OFFICE_ONLY)],
     "review/cycles/<int:cycle_pk>/<slug:stage>/": [(get(lambda w: f"/review/cycles/{w.review_cycle.pk}/material_review/"),
                                                     E(office=200, supervisor=200))],
+    "review/cycles/<int:cycle_pk>/<slug:stage>/assign/": [
+        (get(lambda w: f"/review/cycles/{w.review_cycle.pk}/material_review/assign/"), OFFICE_ONLY),
+        (get(lambda w: f"/review/cycles/{w.review_cycle.pk}/announcement/assign/"), E())],
+    "review/experts/": [(get("/review/experts/"), OFFICE_ONLY | {"office_other": 200})],
+    "review/experts/new/": [(get("/review/experts/new/"), OFFICE_ONLY | {"office_other": 200})],
+    "review/experts/<int:pk>/": [(get(lambda w: f"/review/experts/{w.expert.pk}/"), OFFICE_ONLY)],
+    # 塔城's application: no two-way feedback in its ruleset, so 404 even for its own applicant; 二连浩特's
+    # application is not any role's own here (its applicant is no matrix role).
+    "review/feedback/<int:application_id>/": [(get(lambda w: f"/review/feedback/{w.app.pk}/"), E()),
+                                              (get(lambda w: f"/review/feedback/{w.app_b.pk}/"), E())],
+    "review/feedback/cycles/<int:cycle_pk>/": [(get(lambda w: f"/review/feedback/cycles/{w.review_cycle.pk}/"), E()),
+                                               (get(lambda w: f"/review/feedback/cycles/{w.cycle_b.pk}/"), E(office_other=200))],
     "review/votes/<int:vote_pk>/": [(get(lambda w: f"/review/votes/{w.vote.pk}/"), E(office=200, committee=200))],
     "review/applications/<int:app_pk>/feedback-report.pdf": [(get(lambda w: f"/review/applications/{w.app.pk}/feedback-report.pdf"),
                                                               E(owner=200, office=200))],
