@@ -522,18 +522,20 @@ def _own_open_assignment(assignment: Assignment, actor) -> Assignment:
 @transaction.atomic
 def scores_save(*, assignment: Assignment, entries: Iterable[Mapping], actor) -> list[Score]:
     """Saves (or autosaves) some items of a reviewer's sheet. entries: {criterion (id or number), percent,
-    strengths, opportunities}; a blank percent leaves the item unscored."""
+    strengths, opportunities}; a blank percent leaves the item unscored (and clears an earlier score of it)."""
     assignment = _own_open_assignment(assignment, actor)
     criteria = {c.pk: c for c in assignment.criteria_set.criteria.all()}
     by_number = {c.number: c for c in criteria.values()}
     now = clock.now()
-    saved = []
+    saved, cleared = [], 0
     for entry in entries:
         key = entry.get("criterion")
         crit = _lookup(key, criteria, by_number)
         if crit is None:
             raise DomainError(f"评分项“{key}”不属于本评分标准。", field="criterion")
-        if entry.get("percent") in (None, ""):
+        if entry.get("percent") is None or str(entry["percent"]).strip() == "":
+            # A blank percentage is an unscored item: the reviewer may have cleared one they scored before.
+            cleared += Score.objects.filter(assignment=assignment, criterion=crit).delete()[0]
             continue
         percent = scoring.parse_percent(entry["percent"])
         score, _ = Score.objects.update_or_create(
@@ -543,7 +545,7 @@ def scores_save(*, assignment: Assignment, entries: Iterable[Mapping], actor) ->
         saved.append(score)
     log_action("score.save", actor=actor, obj=assignment, role="reviewer",
                jurisdiction_code=assignment.application.cycle.award.jurisdiction.code,
-               data={"items": len(saved), "digest": _scores_digest({s.criterion.number: str(s.percent) for s in saved})})
+               data={"items": len(saved), "cleared": cleared, "digest": _scores_digest({s.criterion.number: str(s.percent) for s in saved})})
     return saved
 
 

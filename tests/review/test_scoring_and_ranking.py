@@ -94,6 +94,25 @@ def test_invalid_percent_through_api_is_400(world, client):
     assert r.status_code == 400 and r.json()["code"] == "invalid_percent"
 
 
+def test_reviewer_clears_an_item_on_the_sheet_and_it_counts_as_unscored(world, client):
+    award, cycle, office, a, b, experts = world
+    x = services.assignment_create(application=a, expert=experts[0], stage="material_review", actor=office)
+    user = experts[0].user
+    services.scores_save(assignment=x, entries=sheet(x, 60), actor=user)
+    item = x.criteria_set.criteria.order_by("position")[0]
+    client.force_login(user)
+    # the web sheet posts every item; "—" (blank) on one item clears it
+    data = {f"p_{c.pk}": "60" for c in x.criteria_set.criteria.all()}
+    data[f"p_{item.pk}"] = ""
+    r = client.post(f"/review/assignments/{x.pk}/", data)
+    assert r.status_code in (200, 302)
+    assert not x.scores.filter(criterion=item).exists()
+    assert x.scores.count() == x.criteria_set.criteria.count() - 1
+    with pytest.raises(DomainError) as e:
+        services.assignment_submit(assignment=x, actor=user)
+    assert e.value.code == "incomplete" and item.number in e.value.message
+
+
 def run_stage(cycle, office, stage, percents, overrides=None):
     """percents: application → list of three reviewer percentages (every item); overrides per reviewer index."""
     services.assign_reviewers(cycle=cycle, stage=stage, k=3, actor=office)

@@ -65,7 +65,11 @@ def test_scoring_refuses_out_of_range_or_off_step_percentages(world_media, value
     except Exception:
         as_decimal = None
     should_pass = as_decimal is not None and _valid(as_decimal)
-    if should_pass:
+    if str(value).strip() == "":
+        # blank is "not scored yet" on an autosaved sheet: nothing saved, nothing refused
+        assert services.scores_save(assignment=w.assignment, entries=[{"criterion": crit.number, "percent": value}], actor=w.reviewer) == []
+        assert not w.assignment.scores.filter(criterion=crit).exists()
+    elif should_pass:
         saved = services.scores_save(assignment=w.assignment, entries=[{"criterion": crit.number, "percent": value}], actor=w.reviewer)
         assert saved[0].percent == as_decimal
     else:
