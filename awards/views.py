@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -219,8 +219,27 @@ def application_detail(request, pk):
         "withdraw_form": ReasonForm(), "answer_form": SupplementAnswerForm(),
         "step_label": next((s["label"] for s in steps if s["code"] == step), "申报进度"),
         "rules": rules,
+        "feedback": _applicant_feedback_links(app, rules) if step == "status" else None,
     }
     return render(request, "awards/application.html", context, status=status_code)
+
+
+def _applicant_feedback_links(app, rules) -> dict | None:
+    """What the status page offers once experts have reviewed the application: the feedback report (scores by
+    item, strengths, opportunities) and, where the ruleset provides two-way feedback (二连浩特 第二十六条),
+    the page to rate the reviewers' discipline. One or two queries."""
+    from review.models import Assignment, StageResult
+
+    if app.status == "draft":
+        return None
+    reviewed = StageResult.objects.filter(application=app).exists()
+    two_way = rules.data.get("two_way_feedback") or {}
+    rate = bool(two_way) and Assignment.objects.filter(application=app, revoked_at__isnull=True).exists()
+    if not (reviewed or rate):
+        return None
+    return {"report": reverse("review-feedback-report", args=[app.pk]) if reviewed else None,
+            "rate": reverse("review-applicant-feedback", args=[app.pk]) if rate else None,
+            "rate_article": two_way.get("article", "")}
 
 
 @login_required
@@ -527,6 +546,25 @@ def office_stage(request, pk, code):
                 notice = publish_stage_list(cycle=cycle, stage_code=code, actor=request.user, role="office")
                 messages.success(request, f"已发布公示：{notice.title}（{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}）。")
                 return redirect(request.path)
+            if what == "vote_open" and code == "deliberation":
+                from review.services import vote_open
+
+                chosen = {int(x) for x in request.POST.getlist("candidate") if x.isdigit()}
+                apps = [r["app"] for r in selectors.stage_queue(request.user, cycle, code, memberships=memberships)
+                        if r["app"].pk in chosen and r["app"].status in selectors.WORKING]
+                vote = vote_open(cycle=cycle, applications=apps, actor=request.user,
+                                 title=(request.POST.get("title") or "").strip()[:120])
+                messages.success(request, f"已发起表决“{vote.title}”，{len(apps)} 件申报以盲评编号提交委员会。")
+                return redirect("review-ballot", vote_pk=vote.pk)
+            if what == "vote_apply" and code == "deliberation":
+                from review.models import CommitteeVote
+                from review.services import vote_apply
+
+                vote = get_object_or_404(CommitteeVote, pk=request.POST.get("vote") or 0, cycle=cycle)
+                done = vote_apply(vote=vote, actor=request.user)
+                messages.success(request, f"已按表决结果办理：{len(done['advanced'])} 件通过进入下一环节，"
+                                          f"{len(done['not_advanced'])} 件未通过。")
+                return redirect(request.path)
             if what == "select":
                 select_form = StageSelectForm(request.POST)
                 if select_form.is_valid():
@@ -577,7 +615,18 @@ def office_stage(request, pk, code):
         "cycle": cycle, "stage": stage, "code": code, "rows": rows, "window": window, "approved": approved,
         "selection": selection, "select_form": select_form, "stages": rules.stages,
         "review_url": reverse("review-stage", args=[cycle.pk, code]) if _has_url("review-stage") and code in ("material_review", "on_site_review", "defense") else None,
+        "votes": _cycle_votes(cycle) if code == "deliberation" else None,
+        "candidates": [r["app"] for r in rows if r["app"].status in selectors.WORKING] if code == "deliberation" else None,
     }, status=status)
+
+
+def _cycle_votes(cycle):
+    from django.db.models import Count, Q
+
+    from review.models import CommitteeVote
+
+    return list(CommitteeVote.objects.filter(cycle=cycle).annotate(
+        n_items=Count("items"), n_passed=Count("items", filter=Q(items__passed=True))).order_by("-opened_at"))
 
 
 @login_required

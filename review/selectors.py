@@ -172,7 +172,7 @@ def reviewer_assignment(user, pk: int, *, with_feedback: bool = False) -> Assign
     """The user's own active assignment, only while they hold the object permission and are not conflicted.
     Raises Assignment.DoesNotExist otherwise (the view answers 404). `with_feedback` brings the reviewer's
     rating of the applicant on the same row (`applicant_feedback`; the attribute is absent when there is none)."""
-    qs = my_assignments(user).select_related("application__applicant__parent")
+    qs = my_assignments(user).select_related("application__applicant__parent", "application__cycle__ruleset")
     if with_feedback:
         qs = qs.annotate(applicant_feedback=FilteredRelation(
             "feedback", condition=Q(feedback__direction=FeedbackDirection.ON_APPLICANT))).select_related("applicant_feedback")

@@ -695,6 +695,35 @@ def vote_open(*, cycle: Cycle, applications: Sequence[Application], actor, title
 
 
 @transaction.atomic
+def vote_apply(*, vote: CommitteeVote, actor) -> dict:
+    """After the vote is closed, the office carries its result into the pipeline: every item still at the
+    deliberation stage advances when it passed and is recorded as not advancing otherwise (with the tally as
+    the reason). Items already acted on are left alone, so applying twice changes nothing."""
+    from awards.models import Status
+    from awards.pipeline import transition
+
+    vote = CommitteeVote.objects.select_related("cycle__award").get(pk=vote.pk)
+    _require_office(actor, vote.cycle)
+    if vote.is_open:
+        raise DomainError("表决尚未结束，不能按结果办理。", code="vote_open")
+    done = {"advanced": [], "not_advanced": [], "skipped": []}
+    for item in vote.items.select_related("application").order_by("code"):
+        app = item.application
+        if app.stage != "deliberation" or app.status not in (Status.PENDING, Status.APPROVED):
+            done["skipped"].append(app.pk)
+            continue
+        tally = f"赞成{item.votes_for}、反对{item.votes_against}、弃权{item.votes_abstain}、回避{item.recused}"
+        if item.passed:
+            transition(app, action="advance", actor=actor, role="office", reason=f"审议表决通过（{tally}）")
+            done["advanced"].append(app.pk)
+        else:
+            why = "未达法定人数" if not item.quorum_met else "未获通过"
+            transition(app, action="not_advance", actor=actor, role="office", reason=f"审议表决{why}（{tally}）")
+            done["not_advanced"].append(app.pk)
+    return done
+
+
+@transaction.atomic
 def ballot_cast(*, item: VoteItem, member, choice: str = "", recused: bool = False) -> Ballot:
     """A committee member votes for/against/abstains on one blinded item, or recuses (回避)."""
     item = VoteItem.objects.select_related("vote__cycle__award").get(pk=item.pk)

@@ -11,7 +11,7 @@ its public verification.
 The live server runs on the real clock. The 7-day window is closed the way the Celery beat sweep closes it,
 by calling publicity.windows.close_due_windows at the notice's closing time (the sweep itself is covered by
 tests/publicity/test_sweep_integration.py). Set-up that has no page — the expert pool, the committee members,
-two further applicants and opening the committee vote — goes through the services.
+two further applicants — goes through the services.
 """
 import datetime as dt
 import random
@@ -274,10 +274,16 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
         assert "2 件进入下一环节，0 件未进入" in message(op)
 
         # ---- the committee deliberates and votes (第十八条) -------------------------------------------------
-        from review.services import vote_open  # no page opens a vote: see the report
+        op.goto(f"/office/cycles/{cycle_pk}/stage/deliberation/")
+        for name in (WINNER, OTHERS[0]):
+            assert op.locator("#vote-open-form label", has_text=name).locator("input").is_checked()
+        op.get_by_label("表决名称（可空）").fill("瀍河区长质量奖审议表决")
+        shot(op, "office-vote-open")
+        op.get_by_role("button", name="发起审议表决").click()
+        assert "已发起表决“瀍河区长质量奖审议表决”，2 件申报" in message(op)
+        from review.models import CommitteeVote
 
-        shortlisted = list(Application.objects.filter(cycle=cycle, stage="deliberation", status=Status.PENDING))
-        vote = vote_open(cycle=cycle, applications=shortlisted, actor=office, seed=7)
+        vote = CommitteeVote.objects.get(cycle=cycle)
         for username in COMMITTEE:
             cp = context(username)
             cp.goto("/review/")
@@ -299,9 +305,9 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
         assert WINNER in result and OTHERS[0] in result and result.count("通过") == 2
         shot(op, "office-vote-result")
         op.goto(f"/office/cycles/{cycle_pk}/stage/deliberation/")
-        for name in (WINNER, OTHERS[0]):
-            op.locator("#stage-queue tr", has_text=name).get_by_role("button", name="进入下一环节", exact=True).click()
-            assert "已办理“进入下一环节”" in message(op)
+        assert "已结束 通过 2 件" in op.locator("#votes").inner_text()
+        op.get_by_role("button", name="按表决结果办理").click()
+        assert "已按表决结果办理：2 件通过进入下一环节，0 件未通过" in message(op)
 
         # ---- the award-candidate list is published for 7 days (第十九条) -----------------------------------
         op.goto(f"/office/cycles/{cycle_pk}/stage/award_publicity/")

@@ -80,3 +80,37 @@ def test_other_awards_have_no_feedback_pages(client):
     client.force_login(office)
     assert client.get(f"/review/feedback/cycles/{cycle.pk}/").status_code == 404
     assert not SupervisionFeedback.objects.exists()
+
+
+def test_the_applicants_status_page_links_the_feedback_pages(client):
+    """The applicant finds both from the application's status page: the rating page where the ruleset has
+    第二十六条 and reviewers were assigned, the feedback report once a stage result exists."""
+    from decimal import Decimal
+
+    from review.models import StageResult
+
+    award, cycle, office, app, staff, (a1, a2) = _setup()
+    client.force_login(staff)
+    page = client.get(f"/apply/{app.pk}/?step=status").content.decode()
+    assert f'href="/review/feedback/{app.pk}/"' in page and "第二十六条" in page
+    assert "feedback-report.pdf" not in page
+    StageResult.objects.create(application=app, stage="material_review", criteria_set=a1.criteria_set, total=Decimal("612.50"),
+                               max_points=Decimal("1000"), decided_by=office, decided_at=app.created_at)
+    page = client.get(f"/apply/{app.pk}/?step=status").content.decode()
+    assert f'href="/review/applications/{app.pk}/feedback-report.pdf"' in page
+    # 瀍河 has no 第二十六条: no rating link, but the report
+    award, cycle, office, other, staff, _ = _setup("chanhe-head")
+    StageResult.objects.create(application=other, stage="material_review", criteria_set=_[0].criteria_set, total=Decimal("500"),
+                               max_points=Decimal("1000"), decided_by=office, decided_at=other.created_at)
+    client.force_login(staff)
+    page = client.get(f"/apply/{other.pk}/?step=status").content.decode()
+    assert "/review/feedback/" not in page and f"/review/applications/{other.pk}/feedback-report.pdf" in page
+
+
+def test_the_score_sheet_offers_the_rating_form_only_under_article_26(client):
+    for slug, shown in (("erenhot-mayor", True), ("chanhe-head", False)):
+        award, cycle, office, app, staff, (a1, a2) = _setup(slug)
+        client.force_login(a1.expert.user)
+        page = client.get(f"/review/assignments/{a1.pk}/").content.decode()
+        assert ("受评方守纪情况评价" in page) is shown, slug
+        assert (f"/review/assignments/{a1.pk}/feedback/" in page) is shown, slug

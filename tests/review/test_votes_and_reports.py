@@ -118,3 +118,45 @@ def test_report_fetcher_refuses_files_and_network():
         reports._fetcher()("http://127.0.0.1/")
     pdf = reports.html_to_pdf('<p>测试</p><img src="file:///etc/passwd"><img src="http://169.254.169.254/">')
     assert pdf.startswith(b"%PDF")
+
+
+def test_office_opens_the_vote_from_the_deliberation_page_and_applies_its_result(client):
+    """XAM 第二十一条: the committee votes, 2/3 quorum and more than half; the office opens the vote from the
+    deliberation stage page, and after closing it carries the result into the pipeline in one step."""
+    from awards.models import Status
+
+    award = f.award("xam-leader")
+    cycle = f.cycle("xam-leader")
+    office = f.office_user(award)
+    members = [f.committee_user(award) for _ in range(3)]
+    a = f.application(cycle, f.applicant(award, "兴安盟甲乳业公司"), stage="deliberation")
+    b = f.application(cycle, f.applicant(award, "兴安盟乙水泥公司"), stage="deliberation")
+    c = f.application(cycle, f.applicant(award, "兴安盟丙木业公司"), stage="deliberation")
+    client.force_login(office)
+    page = client.get(f"/office/cycles/{cycle.pk}/stage/deliberation/").content.decode()
+    assert "发起审议表决" in page and "兴安盟丙木业公司" in page
+    r = client.post(f"/office/cycles/{cycle.pk}/stage/deliberation/",
+                    {"what": "vote_open", "candidate": [a.pk, b.pk], "title": "第一次审议"})
+    vote = cycle.committee_votes.get()
+    assert r.status_code == 302 and r["Location"] == f"/review/votes/{vote.pk}/"
+    assert set(vote.items.values_list("application_id", flat=True)) == {a.pk, b.pk}  # c was not ticked
+    # applying before the vote is closed is refused
+    r = client.post(f"/office/cycles/{cycle.pk}/stage/deliberation/", {"what": "vote_apply", "vote": vote.pk}, follow=True)
+    assert "表决尚未结束" in r.content.decode()
+    items = {i.application_id: i for i in vote.items.all()}
+    for m in members:
+        services.ballot_cast(item=items[a.pk], member=m, choice="for")
+        services.ballot_cast(item=items[b.pk], member=m, choice="against")
+    services.vote_close(vote=vote, actor=office)
+    r = client.post(f"/office/cycles/{cycle.pk}/stage/deliberation/", {"what": "vote_apply", "vote": vote.pk}, follow=True)
+    assert "1 件通过进入下一环节，1 件未通过" in r.content.decode()
+    a.refresh_from_db(), b.refresh_from_db(), c.refresh_from_db()
+    assert a.stage != "deliberation"
+    assert b.status == Status.NOT_ADVANCED and "反对3" in b.events.last().reason
+    assert (c.stage, c.status) == ("deliberation", Status.PENDING)
+    # applying again changes nothing
+    assert services.vote_apply(vote=vote, actor=office) == {"advanced": [], "not_advanced": [], "skipped": [a.pk, b.pk]}
+    # another jurisdiction's office cannot open or apply a vote here
+    other = f.office_user(f.award("erenhot-mayor"))
+    client.force_login(other)
+    assert client.post(f"/office/cycles/{cycle.pk}/stage/deliberation/", {"what": "vote_open", "candidate": [c.pk]}).status_code == 404
