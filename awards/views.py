@@ -35,8 +35,10 @@ def _wants_json(request) -> bool:
 # ---- workspace -------------------------------------------------------------------------------------------
 @login_required
 def workspace(request):
+    from publicity.selectors import reminders_for
+
     roles = selectors.workspace_roles(request.user)
-    return render(request, "awards/workspace.html", {"roles": roles})
+    return render(request, "awards/workspace.html", {"roles": roles, "reminders": list(reminders_for(request.user))})
 
 
 # ---- applicant: registration -----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 objections are visible (with the objector's personal data) only to the office of the award's jurisdiction."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
@@ -93,3 +95,13 @@ def awards_with_winners():
             .prefetch_related(Prefetch("grants", queryset=Grant.objects.select_related("applicant").order_by("-year", "serial"),
                                        to_attr="public_grants"))
             .annotate(usage_rules=Subquery(latest_usage)).order_by("jurisdiction__code", "slug"))
+
+
+def reminders_for(user, *, days: int = 14, limit: int = 20):
+    """The user's own reminders from the last `days` days, newest first (what the sweep also e-mailed)."""
+    from .models import Reminder
+
+    if not user or not user.is_authenticated:
+        return Reminder.objects.none()
+    since = clock.today() - dt.timedelta(days=days)
+    return Reminder.objects.filter(user=user, sent_on__gte=since).order_by("-sent_on", "-id")[:limit]

@@ -48,3 +48,22 @@ def test_staff_are_reminded_of_work_due_and_overdue():
     assert send_due_reminders(dt.datetime(2025, 10, 13, 9, tzinfo=SH)) == 1
     assert Reminder.objects.filter(user=office, kind="overdue_work").count() == 1
 
+
+
+def test_the_workspace_lists_the_users_own_recent_reminders(client):
+    """What the sweep e-mailed is also on the user's workspace (the last 14 days), linked to the work; another
+    user's reminders never show."""
+    cycle, office = open_cycle("erenhot-mayor", when=dt.datetime(2025, 9, 1, 9, tzinfo=SH))
+    applicant, user = org("remind-ws", "152501")
+    other_app, other = org("remind-ws2", "152501")
+    today = clock.today()
+    Reminder.objects.create(user=user, kind="supplement", key="application:1", sent_on=today,
+                            text="申报 ER-1 待补正材料，请于2025年10月9日前提交。", link="/apply/1/?step=status")
+    Reminder.objects.create(user=user, kind="filing_deadline", key="application:1", sent_on=today - dt.timedelta(days=30),
+                            text="很久以前的提醒")
+    Reminder.objects.create(user=other, kind="supplement", key="application:2", sent_on=today, text="别人的提醒")
+    client.force_login(user)
+    page = client.get("/workspace/").content.decode()
+    assert "我的提醒" in page and "待补正材料" in page
+    assert '<a href="/apply/1/?step=status">申报 ER-1 待补正材料' in page
+    assert "很久以前的提醒" not in page and "别人的提醒" not in page
