@@ -34,8 +34,11 @@ def applicant_register_organization(*, user, name: str, credit_code: str, county
     if registration_date and registration_date > clock.today():
         raise DomainError("登记注册日期不能晚于今天。", field="registration_date")
     with transaction.atomic():
-        if Applicant.objects.filter(credit_code=code).exists():
-            raise DomainError("该统一社会信用代码已注册。如需加入该单位账户，请联系单位已有账户的同事添加。", field="credit_code")
+        existing = Applicant.objects.select_for_update().filter(credit_code=code).first()
+        if existing is not None:
+            return _claim_unowned(existing, user=user, field="credit_code", taken="该统一社会信用代码已注册。如需加入该单位账户，请联系单位已有账户的同事添加。",
+                                  name=name.strip(), county=county, legal_form=legal_form, registration_date=registration_date,
+                                  address=address, industry=industry, phone=phone, parent=parent)
         applicant = Applicant.objects.create(kind=ApplicantKind.ORGANIZATION, name=name.strip(), credit_code=code, county=county,
                                              legal_form=legal_form, registration_date=registration_date, address=address,
                                              industry=industry, phone=phone, parent=parent)
@@ -52,13 +55,35 @@ def applicant_register_individual(*, user, name: str, id_number: str, county: Ju
     if not name.strip():
         raise DomainError("请填写姓名。", field="name")
     with transaction.atomic():
-        if Applicant.objects.filter(id_number_index=blind_index(number)).exists():
-            raise DomainError("该身份证号码已注册为申报人。", field="id_number")
+        existing = Applicant.objects.select_for_update().filter(id_number_index=blind_index(number)).first()
+        if existing is not None:
+            return _claim_unowned(existing, user=user, field="id_number", taken="该身份证号码已注册为申报人。", name=name.strip(),
+                                  county=county, employer=employer, quality_work_years=quality_work_years, phone=phone, address=address)
         applicant = Applicant.objects.create(kind=ApplicantKind.INDIVIDUAL, name=name.strip(), id_number=number,
                                              id_number_index=blind_index(number), county=county,
                                              employer=employer, quality_work_years=quality_work_years, phone=phone, address=address)
         ApplicantMember.objects.create(applicant=applicant, user=user)
         log_action("applicant.register", actor=user, obj=applicant, role="applicant", jurisdiction_code=county.code)
+    return applicant
+
+
+def _claim_unowned(applicant: Applicant, *, user, field: str, taken: str, **facts) -> Applicant:
+    """An applicant that no account holds came from the office's import of paper history (past winners,
+    bans): the first person to register with its credit code or ID number takes it over, so its history
+    keeps deciding eligibility (re-application gaps, bans) exactly as for records made here. The new facts
+    replace the imported ones; what they were is kept in the audit log. One that an account holds is refused."""
+    if ApplicantMember.objects.filter(applicant=applicant).exists():
+        raise DomainError(taken, field=field)
+    before = {k: str(getattr(applicant, k) or "") for k in facts}
+    for key, value in facts.items():
+        if value not in (None, ""):
+            setattr(applicant, key, value)
+    applicant.save()
+    ApplicantMember.objects.create(applicant=applicant, user=user)
+    for application in applicant.applications.all():
+        permissions.grant_applicant_access(application, [user])
+    log_action("applicant.claim", actor=user, obj=applicant, role="applicant", jurisdiction_code=applicant.county.code,
+               data={"before": before, "imported_history": True})
     return applicant
 
 

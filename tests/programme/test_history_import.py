@@ -135,3 +135,45 @@ def test_a_new_applicant_and_a_revoked_grant_with_its_ban(tc_office):
     assert (applicant.name, applicant.county.code, grant.revoked_on, grant.application.status) == (
         "沙湾市撤销公司", "654203", dt.date(2024, 5, 1), "revoked")
     assert Ban.objects.get(applicant=applicant).grant == grant
+
+
+def test_an_imported_applicant_is_taken_over_by_whoever_registers_its_code_and_keeps_its_ban(tc_office, client, make_user):
+    """The imported record has no account: registering with its credit code takes it over (the ban imported
+    from paper still refuses the application); once held, the code cannot be registered again."""
+    from django.contrib.auth import get_user_model
+
+    from awards.models import ApplicantMember
+    from jurisdictions.models import Jurisdiction
+
+    code = credit("654203", 33)
+    with at(dt.date(2025, 8, 1)):
+        batch = hi.history_import_upload(actor=tc_office, uploaded_file=upload(workbook([
+            good_row(code=code, name="沙湾市历史认领公司", county="654203", revoked_on="2024-05-01", revoke_reason="以贿赂手段获奖",
+                     banned_until="2034-05-01")])))
+        hi.history_import_commit(batch=batch, actor=tc_office)
+    imported = Applicant.objects.get(credit_code=code)
+    assert not ApplicantMember.objects.filter(applicant=imported).exists()
+    r = client.post("/apply/register/", {
+        "kind": "organization", "account-username": "claimer", "account-password1": "Zlj-claim-2026x",
+        "account-password2": "Zlj-claim-2026x", "organization-name": "沙湾市历史认领有限公司", "organization-credit_code": code,
+        "organization-county": Jurisdiction.objects.get(code="654203").pk, "organization-legal_form": "legal_person",
+        "organization-address": "沙湾市新建路1号", "organization-industry": "食品制造"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    claimer = get_user_model().objects.get(username="claimer")
+    imported.refresh_from_db()
+    assert Applicant.objects.filter(credit_code=code).count() == 1
+    assert ApplicantMember.objects.filter(applicant=imported, user=claimer).exists()
+    assert (imported.name, imported.address) == ("沙湾市历史认领有限公司", "沙湾市新建路1号")
+    claim = AuditEntry.objects.get(action="applicant.claim")
+    assert claim.data["before"]["name"] == "沙湾市历史认领公司"
+    cycle, _office = open_cycle("tacheng-prefecture")
+    with at(START.date()):
+        app = services.application_create(cycle=cycle, applicant=imported, category="organization", actor=claimer)
+        services.application_update(application=app, actor=claimer, declaration=dict(GOOD_DECLARATION), self_evaluation="自评",
+                                    recommendation="同意推荐")
+    with at(START.date() + dt.timedelta(days=7)), pytest.raises(DomainError, match="禁止申报至 2034-05-01"):
+        services.application_submit(application=app, actor=claimer)
+    # held now: a second registration with the code is refused
+    with pytest.raises(DomainError, match="已注册"):
+        services.applicant_register_organization(user=make_user("claimer-2"), name="冒名公司", credit_code=code,
+                                                 county=imported.county, legal_form="legal_person", registration_date=None)
