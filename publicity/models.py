@@ -121,6 +121,7 @@ class Reminder(models.Model):
         ANNUAL_REPORT = "annual_report", "年度绩效报告待提交"
         DUE_WORK = "due_work", "办理期限将至"
         OVERDUE_WORK = "overdue_work", "办理已超期"
+        FEEDBACK_REPORT = "feedback_report", "评审反馈报告已生成"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,5 +1,6 @@
 """Reminders, sent by the deadline sweep: applicants about the filing deadline, open supplement requests
-and annual performance reports; staff about work due within two working days or overdue. Each reminder
+and annual performance reports, and (once) that their feedback report is ready; staff about work due within
+two working days or overdue. Each reminder
 is a row unique per (person, kind, thing, day), so running the sweep every minute sends it once a day."""
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from awards.models import Application, Cycle, Grant, Status
 from core import clock
 from jurisdictions.calendar import add_working_days
 from jurisdictions.models import Membership
 from jurisdictions.rules import STAGE_LABELS, Rules
+
+from review.models import StageResult
 
 from .models import Reminder
 
@@ -62,6 +67,17 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             for member in grant.applicant.members.select_related("user"):
                 sent += _remind(member.user, Reminder.Kind.ANNUAL_REPORT, f"grant:{grant.pk}:{due_year}", today,
                                 f"请提交 {due_year} 年度《{grant.award.name}绩效报告》。", "/apply/")
+    # Applicants: the feedback report, once, to those not advancing after a scored stage (NM 第二十一条,
+    # XAM 第十九条) and to all scored applicants when the cycle has finished.
+    told = Reminder.objects.filter(kind=Reminder.Kind.FEEDBACK_REPORT, key=Concat(Value("feedback:"), Cast(OuterRef("pk"), CharField())))
+    reviewed = StageResult.objects.filter(application=OuterRef("pk"))
+    ready = (Application.objects.filter(Exists(reviewed), ~Exists(told))
+             .filter(Q(status=Status.NOT_ADVANCED) | Q(cycle__status=Cycle.Status.FINISHED)).select_related("cycle__award", "applicant"))
+    for app in ready:
+        for user in _members(app):
+            sent += _remind(user, Reminder.Kind.FEEDBACK_REPORT, f"feedback:{app.pk}", today,
+                            f"您的申报 {app.reference}（{app.cycle.award.name}）的评审反馈报告已生成：各评分项得分、优势与改进机会。",
+                            f"/review/applications/{app.pk}/feedback-report.pdf")
     # Staff: work due within two working days, or overdue.
     try:
         horizon = add_working_days(today, 2)

@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from awards.models import Applicant, Application, Status
 from core.errors import DomainError
-from jurisdictions.rules import Rules
+from jurisdictions.rules import STAGE_LABELS, Rules
 
 from . import scoring
 from .models import (
@@ -166,6 +167,23 @@ def my_assignments(user):
     return (active_assignments().filter(expert__user=user)
             .select_related("application__applicant", "application__cycle__award", "criteria_set", "panel", "expert")
             .order_by("application__cycle_id", "stage", "application__reference"))
+
+
+def my_assignment_rows(user) -> list[dict]:
+    """The reviewer's list page, read as plain rows: only the columns it shows, the number of items scored
+    counted in a correlated subquery (no GROUP BY over every joined column, no model instances)."""
+    if not user or not user.is_authenticated:
+        return []
+    scored = (Score.objects.filter(assignment=OuterRef("pk")).order_by().values("assignment")
+              .annotate(n=Count("pk")).values("n"))
+    rows = list(active_assignments().filter(expert__user=user)
+                .annotate(n_scores=Coalesce(Subquery(scored), 0))
+                .order_by("application__cycle_id", "stage", "application__reference")
+                .values("pk", "stage", "submitted_at", "n_scores", "application__reference", "application__applicant__name",
+                        "application__cycle__award__name", "criteria_set__name"))
+    for r in rows:
+        r["stage_label"] = STAGE_LABELS.get(r["stage"], r["stage"])
+    return rows
 
 
 def reviewer_assignment(user, pk: int, *, with_feedback: bool = False) -> Assignment:

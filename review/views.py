@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -47,7 +46,7 @@ def criteria_detail(request, code):
 
 @login_required
 def my_assignments(request):
-    rows = list(selectors.my_assignments(request.user).annotate(n_scores=Count("scores")))
+    rows = selectors.my_assignment_rows(request.user)
     votes = selectors.open_votes_for_member(request.user)
     return render(request, "review/my_assignments.html", {"rows": rows, "votes": votes})
 

@@ -67,3 +67,38 @@ def test_the_workspace_lists_the_users_own_recent_reminders(client):
     assert "我的提醒" in page and "待补正材料" in page
     assert '<a href="/apply/1/?step=status">申报 ER-1 待补正材料' in page
     assert "很久以前的提醒" not in page and "别人的提醒" not in page
+
+
+def test_the_feedback_report_is_announced_once_to_those_not_advancing_and_to_all_when_the_cycle_ends(client):
+    """NM 第二十一条 / XAM 第十九条: applicants that do not advance get the review feedback report, and all do
+    at the end. The sweep tells each member once, with the report's link, which they can open."""
+    from decimal import Decimal
+
+    from awards.models import ApplicantMember
+    from review.models import CriteriaSet, StageResult
+    from tests.review import factories as rf
+
+    cycle, office = open_cycle("xam-leader", when=dt.datetime(2025, 12, 1, 9, tzinfo=SH))
+    crit = CriteriaSet.objects.get(code="gbt19580-2012")
+    apps = {}
+    for name, code, status in (("out", "152201", "not_advanced"), ("on", "152202", "pending"), ("none", "152221", "not_advanced")):
+        applicant, user = org(f"fb-{name}", code)
+        user.email = f"{name}@example.cn"
+        user.save()
+        apps[name] = (rf.application(cycle, applicant, stage="material_review", status=status), user)
+        if name != "none":  # "none" was refused before any scoring: it has no report
+            StageResult.objects.create(application=apps[name][0], stage="material_review", criteria_set=crit, total=Decimal("512.5"),
+                                       max_points=Decimal("1000"), decided_by=office, decided_at=clock.now())
+    now = dt.datetime(2026, 1, 5, 9, tzinfo=SH)
+    assert send_due_reminders(now) == 1
+    out_app, out_user = apps["out"]
+    r = Reminder.objects.get(kind="feedback_report")
+    assert (r.user, r.link) == (out_user, f"/review/applications/{out_app.pk}/feedback-report.pdf")
+    client.force_login(out_user)
+    assert client.get(r.link)["Content-Type"] == "application/pdf"
+    assert send_due_reminders(now + dt.timedelta(days=1)) == 0  # once, not daily
+    cycle.status = "finished"
+    cycle.save()
+    assert send_due_reminders(now + dt.timedelta(days=2)) == 1  # the one still in the running, at the end
+    assert set(Reminder.objects.filter(kind="feedback_report").values_list("user__email", flat=True)) == {"out@example.cn", "on@example.cn"}
+    assert ApplicantMember.objects.filter(user=apps["none"][1]).exists()
