@@ -93,3 +93,28 @@ def test_applicant_declares_uploads_checks_and_submits(orm_beside_playwright, pa
     page.goto("/precheck/")
     assert "塔城市浏览器测试有限公司" in page.locator("#precheck-queue").inner_text()
     shot(page, "precheck-queue")
+
+    # the county pre-check (塔城 第十二条): open the application, record the opinion, pass it, publish the list
+    page.locator("#precheck-queue").get_by_role("link").first.click()
+    assert "塔城市浏览器测试有限公司" in page.locator("h1").inner_text()
+    assert "申报书" in page.locator("main").inner_text()  # the materials beside the declaration
+    opinion = page.locator("#opinion-form")
+    opinion.get_by_label("意见类型").select_option(index=0)
+    opinion.get_by_label("出具单位").fill("塔城市市场监督管理局")
+    opinion.get_by_role("textbox", name="意见").fill("材料齐全，情况属实，同意推荐。")
+    with page.expect_navigation():
+        opinion.get_by_role("button", name="保存意见").click()
+    assert "材料齐全，情况属实，同意推荐。" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.locator("#action-form").get_by_role("button", name="审查通过").click()
+    assert page.locator("#app-status").inner_text() == "已通过，待公示/推进", page.locator("main").inner_text()[:600]
+    page.goto("/precheck/")
+    page.get_by_role("button", name="发布公示名单").click()
+    assert "已发布" in page.locator("ul.messages").inner_text()
+    from publicity.models import Notice
+
+    notice = Notice.objects.get(cycle=cycle, stage="pre_check")
+    assert notice.unit == "working_days" and notice.length == 5
+    page.goto(f"/notices/{notice.pk}/")
+    assert "塔城市浏览器测试有限公司" in page.locator("main").inner_text()
+    assert "（5个工作日）" in page.locator(".pub-window").inner_text()
