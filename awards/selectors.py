@@ -440,7 +440,9 @@ def stage_queue(user, cycle: Cycle, stage_code: str, *, memberships=None) -> lis
     memberships = list(memberships_of(user)) if memberships is None else memberships
     rules.stage(stage_code)  # DomainError for a stage the ruleset does not have
     apps = list(Application.objects.filter(cycle=cycle, stage=stage_code).exclude(status=Status.DRAFT)
-                .select_related("cycle__award", "cycle__ruleset", "applicant", "route_body").order_by("reference"))
+                .select_related("applicant", "route_body").order_by("reference"))
+    for app in apps:
+        app.cycle = cycle  # the page's cycle, its award and ruleset already loaded: not one ruleset document per row
     cache: dict[tuple, list[str]] = {}
     today = clock.today()
     rows = []
