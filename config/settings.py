@@ -102,7 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database (which stays the record): one query less per
     # logged-in request, and nothing lost when Redis restarts.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

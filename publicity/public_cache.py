@@ -6,7 +6,7 @@ minute, so a published, corrected or closed notice shows at once, and a moved cl
 never reads another moment's page; between changes the page is served from the cache for 30 seconds."""
 from functools import wraps
 
-from django.db.models import Count, Max, Q
+from django.db import connection
 from django.views.decorators.cache import cache_page
 
 from core import clock
@@ -15,11 +15,20 @@ PUBLIC_CACHE_SECONDS = 30
 
 
 def _fingerprint() -> str:
+    """Newest notice, last closing and number open, in one statement. Written as SQL because it runs on every
+    anonymous request and the ORM spent longer compiling this aggregate than the database took to answer it
+    (same result as Notice.objects.aggregate(Max("id"), Max("closed_at"), Count("id", filter=Q(state=OPEN))))."""
     from .models import Notice
 
-    f = Notice.objects.aggregate(last=Max("id"), closed=Max("closed_at"), open=Count("id", filter=Q(state=Notice.State.OPEN)))
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT_SQL.format(table=connection.ops.quote_name(Notice._meta.db_table)), [Notice.State.OPEN])
+        last, closed, n_open = cursor.fetchone()
     minute = clock.now().strftime("%Y%m%d%H%M")
-    return f"{f['last']}.{f['closed'].timestamp() if f['closed'] else 0}.{f['open']}.{minute}"
+    closed = "".join(ch for ch in str(closed or 0) if ch.isalnum())  # a datetime (PostgreSQL) or text (SQLite)
+    return f"{last}.{closed}.{n_open}.{minute}"
+
+
+_FINGERPRINT_SQL = "SELECT MAX(id), MAX(closed_at), COUNT(*) FILTER (WHERE state = %s) FROM {table}"
 
 
 def anonymous_cache(view, seconds: int = PUBLIC_CACHE_SECONDS):

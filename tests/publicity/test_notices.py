@@ -115,3 +115,28 @@ def test_office_publishes_correction_from_the_page(client, tacheng, make_user):
     with frozen_at(at(2025, 10, 9)):
         html = client.get(f"/notices/{new.pk}/").content.decode()
     assert "更正：初审名单公示" in html and f"/objections/new/?notice={new.pk}" in html  # the window still runs
+
+
+def test_the_cached_public_list_shows_a_new_and_a_closed_notice_at_once(client, tacheng):
+    """Anonymous visitors get the notice list from the cache, but a notice published or closed within the
+    same minute shows on the very next request (page and API)."""
+    from publicity.windows import close_due_windows, publish_stage_list
+
+    tacheng.make_applications(["塔城市晨光食品有限公司"])  # approved at pre-check, not yet listed
+    with frozen_at(at(2025, 10, 9, 10, 0)):
+        page = client.get("/notices/?award=tacheng-prefecture").content.decode()
+        api = client.get("/api/v1/notices/?award=tacheng-prefecture").json()
+        assert page.count("/notices/") and tacheng.notice.title in page
+        count_before = len(api["results"]) if isinstance(api, dict) else len(api)
+    with frozen_at(at(2025, 10, 9, 10, 0)):  # the same minute
+        new = publish_stage_list(cycle=tacheng.cycle, stage_code="pre_check", actor=tacheng.checker, role="precheck",
+                                 body=tacheng.precheck_body)
+        assert new.pk != tacheng.notice.pk
+        page = client.get("/notices/?award=tacheng-prefecture").content.decode()
+        api = client.get("/api/v1/notices/?award=tacheng-prefecture").json()
+    assert f"/notices/{new.pk}/" in page
+    assert (len(api["results"]) if isinstance(api, dict) else len(api)) == count_before + 1
+    close_due_windows(at(2025, 10, 14, 0, 5))
+    with frozen_at(at(2025, 10, 14, 0, 5)):
+        closed = client.get("/notices/?award=tacheng-prefecture&open=false").content.decode()
+    assert f"/notices/{tacheng.notice.pk}/" in closed
