@@ -1,34 +1,75 @@
 """Short-lived caching of the public notice list for anonymous visitors (the most read page of the site, the
 same for everyone who is not logged in). Logged-in users always get a fresh page.
 
-The cache key carries a fingerprint of the notices (newest id, last closing, number open) and the clock's
-minute, so a published, corrected or closed notice shows at once, and a moved clock (tests, rehearsals)
-never reads another moment's page; between changes the page is served from the cache for 30 seconds."""
+The cache key carries a version of the notices and the clock's minute, so a published, corrected or closed
+notice shows at once, and a moved clock (tests, rehearsals) never reads another moment's page; between
+changes the page is served from the cache for 30 seconds.
+
+The version: where the cache is shared by every web and worker process (Redis), a counter in the cache that
+every write to a notice bumps — through the model (save, delete) and its queryset (create, update,
+bulk_create, bulk_update, delete), once at once and again after the commit, so a reader between the two
+cannot keep a page of the old data under the new version. An anonymous request then costs one cache read
+for the version and the cached page, and no query. Where the cache is per process (locmem under `make run`,
+whose Celery worker closes notices in another process), the version is a fingerprint read from the
+database instead (newest id, last closing, number open)."""
+import time
 from functools import wraps
 
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.views.decorators.cache import cache_page
 
 from core import clock
 
 PUBLIC_CACHE_SECONDS = 30
+VERSION_KEY = "publicity:notices-version"
+
+
+def _shared_cache() -> bool:
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there (first write, or evicted): start from a value no earlier page can have used
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+
+
+def notices_changed() -> None:
+    """Called by every write to Notice (see publicity.models.NoticeQuerySet)."""
+    if _shared_cache():
+        _bump()
+        transaction.on_commit(_bump)
+
+
+def _version() -> str:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        value = cache.get(VERSION_KEY)
+    return str(value)
 
 
 def _fingerprint() -> str:
-    """Newest notice, last closing and number open, in one statement. Written as SQL because it runs on every
-    anonymous request and the ORM spent longer compiling this aggregate than the database took to answer it
-    (same result as Notice.objects.aggregate(Max("id"), Max("closed_at"), Count("id", filter=Q(state=OPEN))))."""
+    """Newest notice, last closing and number open, in one statement (written as SQL: the ORM spent longer
+    compiling this aggregate than the database took to answer it)."""
     from .models import Notice
 
     with connection.cursor() as cursor:
         cursor.execute(_FINGERPRINT_SQL.format(table=connection.ops.quote_name(Notice._meta.db_table)), [Notice.State.OPEN])
         last, closed, n_open = cursor.fetchone()
-    minute = clock.now().strftime("%Y%m%d%H%M")
     closed = "".join(ch for ch in str(closed or 0) if ch.isalnum())  # a datetime (PostgreSQL) or text (SQLite)
-    return f"{last}.{closed}.{n_open}.{minute}"
+    return f"{last}.{closed}.{n_open}"
 
 
 _FINGERPRINT_SQL = "SELECT MAX(id), MAX(closed_at), COUNT(*) FILTER (WHERE state = %s) FROM {table}"
+
+
+def public_key() -> str:
+    version = _version() if _shared_cache() else _fingerprint()
+    return f"{version}.{clock.now().strftime('%Y%m%d%H%M')}"
 
 
 def anonymous_cache(view, seconds: int = PUBLIC_CACHE_SECONDS):
@@ -36,7 +77,7 @@ def anonymous_cache(view, seconds: int = PUBLIC_CACHE_SECONDS):
     def wrapper(request, *args, **kwargs):
         user = getattr(request, "user", None)
         if request.method == "GET" and not (user and user.is_authenticated):
-            return cache_page(seconds, key_prefix=f"notices.{_fingerprint()}")(view)(request, *args, **kwargs)
+            return cache_page(seconds, key_prefix=f"notices.{public_key()}")(view)(request, *args, **kwargs)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -63,6 +63,15 @@ def _seed_awards(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_public_cache():
+    """Each test starts a new version of the public notice list: a page cached by an earlier test, whose
+    database was rolled back or flushed without going through Notice, is never served to this one."""
+    from publicity.public_cache import _bump
+
+    _bump()
+
+
+@pytest.fixture(autouse=True)
 def _isolate_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.AXES_ENABLED = True

@@ -140,3 +140,25 @@ def test_the_cached_public_list_shows_a_new_and_a_closed_notice_at_once(client, 
     with frozen_at(at(2025, 10, 14, 0, 5)):
         closed = client.get("/notices/?award=tacheng-prefecture&open=false").content.decode()
     assert f"/notices/{tacheng.notice.pk}/" in closed
+
+
+@pytest.mark.parametrize("write", ["save", "update", "bulk_update", "delete"])
+def test_every_write_to_a_notice_moves_the_public_list_version(tacheng, write, settings):
+    """The cached list is keyed on a version every write bumps (model and queryset paths alike), so the
+    anonymous list never answers from a page older than the last write."""
+    from publicity import public_cache
+
+    if not public_cache._shared_cache():
+        pytest.skip("the version lives in a shared cache (Redis); without it the key is read from the database")
+    before = public_cache._version()
+    n = Notice.objects.get(pk=tacheng.notice.pk)
+    if write == "save":
+        n.save(update_fields=["title"])
+    elif write == "update":
+        Notice.objects.filter(pk=n.pk).update(title=n.title + "（更新）")
+    elif write == "bulk_update":
+        n.contact = "0901-1111111"
+        Notice.objects.bulk_update([n], ["contact"])
+    else:
+        Notice.objects.filter(pk=n.pk).delete()
+    assert public_cache._version() != before
