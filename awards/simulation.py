@@ -57,11 +57,16 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 def default_start(award: Award) -> dt.date:
     """A Monday inside the ruleset's force and inside years the calendar knows (the run spans ~6 months)."""
+    from jurisdictions.calendar import known_years
+
     today = clock.today()
+    known = set(known_years())
     candidates = [r for r in award.rulesets.all()]
     for ruleset in sorted(candidates, key=lambda r: -r.version):
         start = max(ruleset.effective_from, dt.date(2025, 1, 6))
-        if ruleset.in_force_on(today) and today.month <= 3:
+        # this year's run only when the calendar knows every day of it (a year whose holidays nobody has
+        # entered yet would stop the rehearsal at its first working-day window)
+        if ruleset.in_force_on(today) and today.month <= 3 and {today.year, (today + dt.timedelta(days=200)).year} <= known:
             start = max(start, today)
         while start.weekday() != 0:
             start += dt.timedelta(days=1)

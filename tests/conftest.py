@@ -62,6 +62,33 @@ def _seed_awards(request):
         load_all_seeds()
 
 
+@pytest.fixture
+def real_clock_calendar(request, _seed_awards):
+    """For tests that run on the real clock (the live server, the browser): near or after the end of the
+    last year chinesecalendar knows, their windows reach a year whose holidays nobody has entered, which the
+    calendar rightly refuses. Such a year is declared here as a staff member would, marked as a test
+    calendar of weekends only, so these tests keep testing the flow rather than the date they run on.
+    (The refusal itself is tested with fixed dates in tests/jurisdictions.)"""
+    from jurisdictions.calendar import library_years
+    from jurisdictions.models import CalendarYear
+
+    names = request.fixturenames
+    if not ({"db", "transactional_db", "live_server"} & set(names) or request.node.get_closest_marker("django_db")):
+        return  # a browser test that never touches the database
+    from core import clock
+
+    today = clock.today()  # the real date, or CLOCK_FROZEN_AT when a run rehearses another
+    for year in (today.year, today.year + 1):
+        if year not in library_years():
+            CalendarYear.objects.get_or_create(year=year, defaults={"source": "测试用临时日历（仅按周末计算）"})
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_on_the_real_clock(request):
+    if request.node.get_closest_marker("browser"):
+        request.getfixturevalue("real_clock_calendar")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
     """Each test starts a new version of the public notice list: a page cached by an earlier test, whose
