@@ -373,6 +373,13 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
             wp.get_by_role("link", name="下载证书").click()
         assert download.value.suggested_filename == f"{serial}.pdf"
         assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+        # the application's status page links the review feedback report (scores, strengths, opportunities)
+        wp.locator("table.my-applications").get_by_role("link").first.click()
+        wp.get_by_role("link", name="申报进度").click()
+        with wp.expect_download() as report:
+            wp.locator("#review-feedback").get_by_role("link", name="下载评审反馈报告（PDF）").click()
+        assert open(report.value.path(), "rb").read(5) == b"%PDF-"
+        shot(wp, "applicant-status-feedback")
 
         # ---- anyone verifies the certificate -------------------------------------------------------------
         pub.goto(f"/verify/{serial}/")
