@@ -466,9 +466,12 @@ def _office_or_404(user):
 
 @login_required
 def office_home(request):
+    from jurisdictions.calendar import coverage_warning
+
     _office_or_404(request.user)
     return render(request, "awards/office_home.html", {"awards": list(selectors.awards_for_office(request.user)),
-                                                       "cycles": list(selectors.cycles_for_office(request.user))})
+                                                       "cycles": list(selectors.cycles_for_office(request.user)),
+                                                       "calendar_warning": coverage_warning(clock.today())})
 
 
 @login_required

@@ -150,3 +150,16 @@ def deadline_after(start: dt.date, length: int, unit: str) -> dt.date:
 
 def is_working_day(day: dt.date) -> bool:
     return WorkingDayCalendar({day.year}).is_working(day)
+
+
+def coverage_warning(today: dt.date) -> str:
+    """What the office should be told about the calendar: this year not entered, or (from October, when the
+    State Council usually publishes it) next year not yet entered. Empty when there is nothing to do."""
+    years = set(known_years())
+    if today.year not in years:
+        return (f"工作日历尚未收录 {today.year} 年的节假日安排：落在该年度的公示期和办理时限暂时无法计算。"
+                f"请依据国务院办公厅关于 {today.year} 年部分节假日安排的通知录入。")
+    if today.month >= 10 and today.year + 1 not in years:
+        return (f"工作日历尚未收录 {today.year + 1} 年的节假日安排：跨入 {today.year + 1} 年的公示期和办理时限将无法计算。"
+                f"国务院办公厅发布通知后，请及时录入。")
+    return ""

@@ -105,3 +105,23 @@ def test_override_needs_a_source_and_keeps_what_was_typed(client, office):
     assert '<ul class="errorlist" id="id_ov-source-errors"><li>请填写依据文件。</li>' in body
     assert 'name="ov-day" value="2027-10-01"' in body and 'value="国庆节"' in body
     assert not CalendarOverride.objects.exists()
+
+
+def test_the_office_home_warns_until_next_years_notice_is_entered(client, office):
+    """From October the office is told to enter next year's holidays; in a year nobody entered, that windows
+    in it cannot be computed. Declaring the year ends the warning."""
+    from core import clock
+
+    client.force_login(office)
+    SH = clock.SHANGHAI
+    with clock.frozen_at(dt.datetime(2026, 6, 1, 9, tzinfo=SH)):
+        assert 'id="calendar-warning"' not in text(client.get("/office/"))
+    with clock.frozen_at(dt.datetime(2026, 12, 10, 9, tzinfo=SH)):
+        body = text(client.get("/office/"))
+        assert "工作日历尚未收录 2027 年的节假日安排：跨入 2027 年的公示期和办理时限将无法计算" in body
+        assert 'href="/calendar/"' in body
+    with clock.frozen_at(dt.datetime(2027, 1, 12, 9, tzinfo=SH)):
+        assert "落在该年度的公示期和办理时限暂时无法计算" in text(client.get("/office/"))
+        assert override(client, "2027-01-01", False, "元旦").status_code == 302
+        assert declare(client, 2027).status_code == 302
+        assert 'id="calendar-warning"' not in text(client.get("/office/"))
