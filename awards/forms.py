@@ -239,6 +239,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=300)
 
 
+class ActionReasonForm(ReasonForm):
+    """The review page's one reason box, shared by every action: required only for those that need a reason
+    (the view checks), so the browser must not refuse "审查通过" with the box empty."""
+
+    use_required_attribute = False
+
+
 class SupplementAnswerForm(forms.Form):
     answer = forms.CharField(label="补正说明", widget=forms.Textarea(attrs={"rows": 4}))
 

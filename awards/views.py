@@ -20,7 +20,7 @@ from core.errors import DomainError
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 
 from . import eligibility, permissions, selectors, services
-from .forms import (AccountForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
+from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
                     InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
                     ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
                     SupplementRequestForm, add_domain_error)
@@ -370,9 +370,7 @@ def _review_page(request, app, *, role, back, memberships=None):
     stage = rules.stage(app.stage)
     opinion_form = OpinionForm(initial={"kind": "opinion", "body_name": app.route_body.name if role == "precheck" and app.route_body else app.cycle.award.office.name})
     supplement_form = SupplementRequestForm()
-    # one reason box serves every action: required only for those that need a reason (checked here), so the
-    # browser must not refuse "审查通过" with the box empty
-    reason_form = ReasonForm(use_required_attribute=False)
+    reason_form = ActionReasonForm()
     status = 200
     if request.method == "POST":
         what = request.POST.get("what")
@@ -402,7 +400,7 @@ def _review_page(request, app, *, role, back, memberships=None):
             action = request.POST.get("action", "")
             if action not in TABLE:
                 raise Http404("未知的操作。")
-            reason_form = ReasonForm(request.POST, use_required_attribute=False) if TABLE[action].needs_reason else None
+            reason_form = ActionReasonForm(request.POST) if TABLE[action].needs_reason else None
             if reason_form is not None and not reason_form.is_valid():
                 reason_form.add_error(None, f"“{TABLE[action].label}”须填写书面理由。")
                 raise _Stay()
@@ -410,7 +408,7 @@ def _review_page(request, app, *, role, back, memberships=None):
             try:
                 transition(app, action=action, actor=request.user, role=role, reason=reason)
             except DomainError as exc:
-                reason_form = reason_form or ReasonForm(request.POST, use_required_attribute=False)
+                reason_form = reason_form or ActionReasonForm(request.POST)
                 reason_form.is_valid()
                 add_domain_error(reason_form, exc)
                 raise _Stay() from None
@@ -418,7 +416,7 @@ def _review_page(request, app, *, role, back, memberships=None):
             return redirect(request.path)
         except _Stay:
             status = 400
-        reason_form = reason_form or ReasonForm(use_required_attribute=False)
+        reason_form = reason_form or ActionReasonForm()
         app.refresh_from_db()  # a re-rendered POST shows the row as it is now
         rules = Rules(app.cycle.ruleset.data)
         stage = rules.stage(app.stage)

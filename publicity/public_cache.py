@@ -30,11 +30,16 @@ def _shared_cache() -> bool:
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
+def _seed() -> None:
+    """A missing version (first use, or evicted) starts from a value no earlier page can have used."""
+    cache.add(VERSION_KEY, int(time.time() * 1000), None)
+
+
 def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not there (first write, or evicted): start from a value no earlier page can have used
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+    except ValueError:
+        _seed()
 
 
 def notices_changed() -> None:
@@ -47,7 +52,7 @@ def notices_changed() -> None:
 def _version() -> str:
     value = cache.get(VERSION_KEY)
     if value is None:
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        _seed()
         value = cache.get(VERSION_KEY)
     return str(value)
 

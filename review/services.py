@@ -699,8 +699,8 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
     """After the vote is closed, the office carries its result into the pipeline: every item still at the
     deliberation stage advances when it passed and is recorded as not advancing otherwise (with the tally as
     the reason). Items already acted on are left alone, so applying twice changes nothing."""
-    from awards.models import Status
     from awards.pipeline import transition
+    from awards.selectors import WORKING
 
     vote = CommitteeVote.objects.select_related("cycle__award").get(pk=vote.pk)
     _require_office(actor, vote.cycle)
@@ -709,7 +709,7 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
     done = {"advanced": [], "not_advanced": [], "skipped": []}
     for item in vote.items.select_related("application").order_by("code"):
         app = item.application
-        if app.stage != "deliberation" or app.status not in (Status.PENDING, Status.APPROVED):
+        if app.stage != "deliberation" or app.status not in WORKING:
             done["skipped"].append(app.pk)
             continue
         tally = f"赞成{item.votes_for}、反对{item.votes_against}、弃权{item.votes_abstain}、回避{item.recused}"

@@ -101,7 +101,7 @@ def score_sheet(request, pk):
         "stage_label": STAGE_LABELS.get(assignment.stage, assignment.stage),
         "feedback_form": FeedbackForm(initial={"rating": feedback.rating, "comment": feedback.comment} if feedback else None),
         "feedback": feedback, "is_leader": reader.leader,
-        "feedback_enabled": bool(Rules(application.cycle.ruleset.data).data.get("two_way_feedback")),
+        "feedback_enabled": services.feedback_enabled(application.cycle),
     })
 
 
