@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import clock
+from core.pagecache import session_page_cache
 from core.errors import DomainError
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 
@@ -90,6 +91,7 @@ def _register_applicant(kind: str, data: dict, user) -> Applicant:
 
 # ---- applicant: dashboard ----------------------------------------------------------------------------------
 @login_required
+@session_page_cache
 def apply_home(request):
     rows = selectors.applicant_dashboard(request.user)
     if not rows:
@@ -532,6 +534,7 @@ def _has_url(name) -> bool:
 
 
 @login_required
+@session_page_cache
 def office_stage(request, pk, code):
     memberships = list(selectors.memberships_of(request.user))  # read once for the page
     cycle = selectors.cycle_for_office(request.user, pk, memberships=memberships)

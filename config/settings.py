@@ -108,6 +108,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The busiest logged-in lists are cached per session while the tables they read are unchanged (core.pagecache);
+# only with REDIS_URL, where every process shares the table versions.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import signals
+        from django.db.backends.signals import connection_created
+
+        from . import pagecache, signals
 
         signals.connect()
+        connection_created.connect(pagecache.install, dispatch_uid="core.pagecache.install")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from awards.models import Application, ApplicantMember, Cycle
 from core.errors import DomainError
+from core.pagecache import session_page_cache
 from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules
 
 from . import charts, reports, scoring, selectors, services
@@ -45,6 +46,7 @@ def criteria_detail(request, code):
 
 
 @login_required
+@session_page_cache
 def my_assignments(request):
     rows = selectors.my_assignment_rows(request.user)
     votes = selectors.open_votes_for_member(request.user)

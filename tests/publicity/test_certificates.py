@@ -1,6 +1,5 @@
 import datetime as dt
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
@@ -17,18 +16,15 @@ def _text(data: bytes) -> str:
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
 
 
-def test_certificate_pdf_small_fast_with_winner_name(tacheng_grant):
+def test_certificate_pdf_small_with_winner_name(tacheng_grant):
+    """Render time is measured by `make bench` (100 certificates in one worker), not here."""
     from publicity.certificates import certificate_pdf
 
     grant = tacheng_grant.grant
     assert grant.serial == "654200-2025-01-001"
-    certificate_pdf(grant)  # the first render in a process loads the CJK font faces (~0.8 s once); measure warm renders
     for variant in ("certificate", "plaque"):
-        started = time.perf_counter()
         data = certificate_pdf(grant, variant=variant, base_url="https://zlj.example.cn")
-        elapsed = time.perf_counter() - started
-        assert len(data) < 300 * 1024
-        assert elapsed < 0.5
+        assert len(data) < 300 * 1024  # the CJK fonts are embedded as subsets
         text = _text(data)
         assert "塔城市宏远乳业有限公司" in text and "654200-2025-01-001" in text and "塔行署发〔2025〕12号" in text
         assert "https://zlj.example.cn/verify/654200-2025-01-001/" in text

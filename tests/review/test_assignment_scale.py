@@ -1,6 +1,5 @@
 """200 applications × 40 experts: conflict-free, three reviewers each, loads within one."""
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -40,10 +39,7 @@ def test_assign_200_applications_to_40_experts():
     conflicts = selectors.conflicts_between(experts, Application.objects.filter(cycle=cycle).select_related("applicant__parent"))
     assert len(conflicts) >= 60
 
-    started = time.monotonic()
-    summary = services.assign_reviewers(cycle=cycle, stage="material_review", k=3, actor=office)
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, elapsed
+    summary = services.assign_reviewers(cycle=cycle, stage="material_review", k=3, actor=office)  # timed in bench/
 
     rows = list(Assignment.objects.filter(application__cycle=cycle).values_list("application_id", "expert_id"))
     assert summary["created"] == len(rows) == 600

@@ -12,6 +12,11 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _computed_pages(settings):
+    settings.PAGE_CACHE = False  # count the queries of the page computed, not of core.pagecache's stored copy
+
+
 def _sheet(assignment, percent, limit=None):
     items = list(assignment.criteria_set.criteria.order_by("position"))[:limit]
     return [{"criterion": c.number, "percent": percent, "strengths": "领导作用突出"} for c in items]
