@@ -138,7 +138,7 @@ def _watch(execute, sql, params, many, context):
 def install(sender=None, connection=None, **kwargs) -> None:
     """connection_created receiver: watch every statement on this connection (once per wrapper)."""
     if connection is not None and _shared() and _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
+        connection.execute_wrappers.insert(0, _watch)  # outermost: a temporary wrapper popped later is never this one
 
 
 # ---------------------------------------------------------------------------------------------- reads

@@ -61,8 +61,13 @@ def test_backup_restores_into_a_fresh_postgres_database_with_an_unbroken_audit_c
     try:
         env = dict(os.environ, DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{fresh}",
                    MEDIA_ROOT=str(tmp_path / "restored-media"), VAR_DIR=str(tmp_path / "var"))
+        from core import pagecache
+
+        epoch = pagecache._redis().hget(pagecache._versions_key(), pagecache.EPOCH) if pagecache._shared() else None
         restored = _run(["restore", "--from", str(backup), "--noinput"], env)
         assert restored.returncode == 0, restored.stdout + restored.stderr
+        if pagecache._shared():  # the restore wrote past Django: every cached logged-in page is stale
+            assert pagecache._redis().hget(pagecache._versions_key(), pagecache.EPOCH) != epoch
         assert f"审计日志完整：{count} 条记录，哈希链无断点。" in restored.stdout
         verified = _run(["verify_audit_log"], env)
         assert verified.returncode == 0, verified.stderr

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from core import pagecache
 from core.backup import BackupError, read_manifest, restore_backup
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                 if answer.strip().lower() != "yes":
                     raise CommandError("已取消，未做任何修改。")
             result = restore_backup(source, media=not skip_media)
+            pagecache.new_epoch()  # the restore wrote outside Django's connections: no cached page is current
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"已恢复 {manifest['created_at']} 的备份（{manifest['database']['vendor']}），"
