@@ -19,7 +19,8 @@ Django's connection — shows on the next request; what depends on the clock alo
 behind (the key changes with the minute). A page with a flash message pending, a response other than 200,
 a request without a CSRF cookie (the cached form token must match the browser's cookie) or a session
 without a key is never cached. Writes that bypass Django (psql by hand, another program) are not seen:
-entries expire after ENTRY_SECONDS whatever happens.
+entries expire after ENTRY_SECONDS whatever happens. Where REDIS_URL is set Redis is required already (broker,
+sessions); a write whose first bump cannot reach it fails with it rather than leave pages stale.
 
 Only where the cache is shared by every web and worker process (REDIS_URL) and PAGE_CACHE is on (the
 default); without Redis (`make run`) the pages are always computed.
@@ -70,14 +71,8 @@ def _versions_key() -> str:
 
 
 # ---------------------------------------------------------------------------------------------- writes
-def _bump(tables) -> None:
-    tables = [t for t in tables if t not in IGNORED]
-    if not tables:
-        return
-    pipe = _redis().pipeline(transaction=False)
-    for table in tables:
-        pipe.hincrby(_versions_key(), table, 1)
-    pipe.execute()
+def _bump(table: str) -> None:
+    _redis().hincrby(_versions_key(), table, 1)
 
 
 def new_epoch() -> None:
@@ -97,23 +92,23 @@ class _AfterCommit:
         self.pages = pages
 
     def __call__(self):
-        _bump([self.table])
+        _bump(self.table)
 
 
 def _wrote(connection, table: str) -> None:
     if table in IGNORED:
         return
     if not connection.in_atomic_block:  # autocommit: the statement is committed already
-        _bump([table])
+        _bump(table)
         return
     pages = getattr(connection, "_pagecache_pages", 0)
     for _sids, func, _robust in connection.run_on_commit:
         if isinstance(func, _AfterCommit) and func.table == table:
             if func.pages != pages:
                 func.pages = pages
-                _bump([table])
+                _bump(table)
             return
-    _bump([table])
+    _bump(table)
     connection.on_commit(_AfterCommit(table, pages), robust=True)
 
 
