@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import clock
-from core.pagecache import session_page_cache
 from core.errors import DomainError
+from core.pagecache import session_page_cache
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 
 from . import eligibility, permissions, selectors, services

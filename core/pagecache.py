@@ -52,14 +52,15 @@ _READ = re.compile(r'(?:FROM|JOIN)\s+"([A-Za-z0-9_]+)"', re.IGNORECASE)
 _reading: contextvars.ContextVar[set | None] = contextvars.ContextVar("pagecache_reading", default=None)
 
 
-def _shared() -> bool:
+def shared() -> bool:
+    """The cache is shared by every web and worker process (Redis): the only place table versions mean anything."""
     return bool(getattr(settings, "REDIS_URL", ""))
 
 
 def enabled() -> bool:
     """Pages are served from the cache. Writes bump versions wherever the cache is shared, whatever PAGE_CACHE
     says, so a process running with PAGE_CACHE=0 (a worker, a bench server) never leaves another's pages stale."""
-    return _shared() and getattr(settings, "PAGE_CACHE", True)
+    return shared() and getattr(settings, "PAGE_CACHE", True)
 
 
 def _redis():
@@ -77,19 +78,19 @@ def _bump(table: str) -> None:
 
 def new_epoch() -> None:
     """Every cached page becomes stale (a TRUNCATE, a restore, a test's fresh database)."""
-    if _shared():
+    if shared():
         _redis().hset(_versions_key(), EPOCH, f"{time.time():.6f}")
 
 
 class _AfterCommit:
     """One per table per transaction: finds itself in connection.run_on_commit (which Django empties or trims
-    on rollback), so a loop of saves costs one bump at the first and one after the commit. A page computed on
-    the same connection in between (it sees the transaction's own writes: a test's transaction around its
-    requests) makes the next write bump again."""
+    on rollback), so a loop of saves costs one bump at the first and one after the commit. Versions read on
+    the same connection in between (that reader sees the transaction's own writes: a test's transaction
+    around its requests) make the next write bump again."""
 
-    def __init__(self, table: str, pages: int):
+    def __init__(self, table: str, reads: int):
         self.table = table
-        self.pages = pages
+        self.reads = reads
 
     def __call__(self):
         _bump(self.table)
@@ -101,15 +102,15 @@ def _wrote(connection, table: str) -> None:
     if not connection.in_atomic_block:  # autocommit: the statement is committed already
         _bump(table)
         return
-    pages = getattr(connection, "_pagecache_pages", 0)
+    reads = getattr(connection, "_pagecache_reads", 0)
     for _sids, func, _robust in connection.run_on_commit:
         if isinstance(func, _AfterCommit) and func.table == table:
-            if func.pages != pages:
-                func.pages = pages
+            if func.reads != reads:
+                func.reads = reads
                 _bump(table)
             return
     _bump(table)
-    connection.on_commit(_AfterCommit(table, pages), robust=True)
+    connection.on_commit(_AfterCommit(table, reads), robust=True)
 
 
 def _watch(execute, sql, params, many, context):
@@ -132,7 +133,7 @@ def _watch(execute, sql, params, many, context):
 
 def install(sender=None, connection=None, **kwargs) -> None:
     """connection_created receiver: watch every statement on this connection (once per wrapper)."""
-    if connection is not None and _shared() and _watch not in connection.execute_wrappers:
+    if connection is not None and shared() and _watch not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, _watch)  # outermost: a temporary wrapper popped later is never this one
 
 
@@ -152,20 +153,41 @@ def _has_messages(request) -> bool:
     return bool(storage is not None and len(storage))
 
 
+def _note_read() -> None:
+    """Versions were read on this connection (see _AfterCommit)."""
+    connection._pagecache_reads = getattr(connection, "_pagecache_reads", 0) + 1
+
+
+def _seed_epoch(r, key) -> str:
+    """A missing epoch (first use, or the hash evicted) starts from a value no earlier entry can hold."""
+    r.hsetnx(key, EPOCH, f"{time.time():.6f}")
+    return r.hget(key, EPOCH).decode()
+
+
 def _snapshot() -> dict[str, str]:
-    r = _redis()
-    key = _versions_key()
+    _note_read()
+    r, key = _redis(), _versions_key()
     versions = {k.decode(): v.decode() for k, v in r.hgetall(key).items()}
     if EPOCH not in versions:
-        r.hsetnx(key, EPOCH, f"{time.time():.6f}")
-        versions[EPOCH] = r.hget(key, EPOCH).decode()
+        versions[EPOCH] = _seed_epoch(r, key)
     return versions
 
 
 def _fresh(deps: dict[str, str]) -> bool:
+    _note_read()
     names = list(deps)
     current = _redis().hmget(_versions_key(), names)
     return all((v.decode() if v is not None else "0") == deps[n] for n, v in zip(names, current))
+
+
+def table_versions(tables: list[str]) -> str:
+    """The epoch and the versions of these tables as one string, for a cache key that must change with any
+    write to them (publicity.public_cache keys the anonymous notice list on the notices' version)."""
+    _note_read()
+    r, key = _redis(), _versions_key()
+    values = r.hmget(key, [EPOCH, *tables])
+    epoch = values[0].decode() if values[0] is not None else _seed_epoch(r, key)
+    return ".".join([epoch, *(v.decode() if v is not None else "0" for v in values[1:])])
 
 
 def session_page_cache(view):
@@ -178,7 +200,6 @@ def session_page_cache(view):
         if request.method != "GET" or not enabled() or not (user and user.is_authenticated) or _has_messages(request):
             return view(request, *args, **kwargs)
         key = _key(request, view_name)
-        connection._pagecache_pages = getattr(connection, "_pagecache_pages", 0) + 1
         if key is None:
             return view(request, *args, **kwargs)
         entry = cache.get(key)

@@ -31,35 +31,7 @@ STAGE_NOTICE_KIND = {
 }
 
 
-def _changed():
-    from .public_cache import notices_changed
-
-    notices_changed()
-
-
-class NoticeQuerySet(models.QuerySet):
-    """Every bulk write to notices tells the public list cache (publicity.public_cache)."""
-
-    def update(self, **kwargs):
-        _changed()
-        return super().update(**kwargs)
-
-    def delete(self):
-        _changed()
-        return super().delete()
-
-    def bulk_create(self, objs, *args, **kwargs):
-        _changed()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        _changed()
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-
 class Notice(models.Model):
-    objects = NoticeQuerySet.as_manager()
-
     class State(models.TextChoices):
         OPEN = "open", "公示中"
         CLOSED = "closed", "已结束"
@@ -94,14 +66,6 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        _changed()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _changed()
-        return super().delete(*args, **kwargs)
 
     @property
     def has_window(self) -> bool:

@@ -5,56 +5,27 @@ The cache key carries a version of the notices and the clock's minute, so a publ
 notice shows at once, and a moved clock (tests, rehearsals) never reads another moment's page; between
 changes the page is served from the cache for 30 seconds.
 
-The version: where the cache is shared by every web and worker process (Redis), a counter in the cache that
-every write to a notice bumps — through the model (save, delete) and its queryset (create, update,
-bulk_create, bulk_update, delete), once at once and again after the commit, so a reader between the two
-cannot keep a page of the old data under the new version. An anonymous request then costs one cache read
-for the version and the cached page, and no query. Where the cache is per process (locmem under `make run`,
-whose Celery worker closes notices in another process), the version is a fingerprint read from the
-database instead (newest id, last closing, number open)."""
-import time
+The version: where the cache is shared by every web and worker process (Redis), the notices table's version
+kept by core.pagecache, which every write through Django bumps (model save and delete, queryset update,
+bulk_create, bulk_update, delete, raw SQL), once at the first write of a transaction and again after the
+commit, so a reader between the two cannot keep a page of the old data under the new version. An anonymous
+request then costs one read of the version and the cached page, and no query. Where the cache is per process
+(locmem under `make run`, whose Celery worker closes notices in another process), the version is a
+fingerprint read from the database instead (newest id, last closing, number open)."""
 from functools import wraps
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.views.decorators.cache import cache_page
 
-from core import clock
+from core import clock, pagecache
 
 PUBLIC_CACHE_SECONDS = 30
-VERSION_KEY = "publicity:notices-version"
-
-
-def _shared_cache() -> bool:
-    return bool(getattr(settings, "REDIS_URL", ""))
-
-
-def _seed() -> None:
-    """A missing version (first use, or evicted) starts from a value no earlier page can have used."""
-    cache.add(VERSION_KEY, int(time.time() * 1000), None)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        _seed()
-
-
-def notices_changed() -> None:
-    """Called by every write to Notice (see publicity.models.NoticeQuerySet)."""
-    if _shared_cache():
-        _bump()
-        transaction.on_commit(_bump)
 
 
 def _version() -> str:
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        _seed()
-        value = cache.get(VERSION_KEY)
-    return str(value)
+    from .models import Notice
+
+    return pagecache.table_versions([Notice._meta.db_table])
 
 
 def _fingerprint() -> str:
@@ -73,7 +44,7 @@ _FINGERPRINT_SQL = "SELECT MAX(id), MAX(closed_at), COUNT(*) FILTER (WHERE state
 
 
 def public_key() -> str:
-    version = _version() if _shared_cache() else _fingerprint()
+    version = _version() if pagecache.shared() else _fingerprint()
     return f"{version}.{clock.now().strftime('%Y%m%d%H%M')}"
 
 

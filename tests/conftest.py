@@ -91,14 +91,18 @@ def _browser_tests_on_the_real_clock(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_public_cache():
-    """Each test starts a new version of the public notice list and a new epoch of the logged-in page cache:
-    a page cached by an earlier test, whose database was rolled back without a write going through Django,
-    is never served to this one."""
+    """Each test starts a new epoch of the table versions that key the public notice list and the logged-in
+    page cache: a page cached by an earlier test, whose database was rolled back without a write going through
+    Django, is never served to this one."""
     from core.pagecache import new_epoch
-    from publicity.public_cache import _bump
 
-    _bump()
     new_epoch()
+
+
+@pytest.fixture
+def computed_pages(settings):
+    """Query counts are of the page computed, not of core.pagecache's stored copy."""
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture(autouse=True)

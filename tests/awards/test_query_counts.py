@@ -13,12 +13,8 @@ from jurisdictions.models import Body, BodyKind
 
 from .factories import GOOD_DECLARATION, START, open_cycle, org, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("computed_pages")]
 
-
-@pytest.fixture(autouse=True)
-def _computed_pages(settings):
-    settings.PAGE_CACHE = False  # count the queries of the page computed, not of core.pagecache's stored copy
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 

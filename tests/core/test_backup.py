@@ -63,10 +63,10 @@ def test_backup_restores_into_a_fresh_postgres_database_with_an_unbroken_audit_c
                    MEDIA_ROOT=str(tmp_path / "restored-media"), VAR_DIR=str(tmp_path / "var"))
         from core import pagecache
 
-        epoch = pagecache._redis().hget(pagecache._versions_key(), pagecache.EPOCH) if pagecache._shared() else None
+        epoch = pagecache._redis().hget(pagecache._versions_key(), pagecache.EPOCH) if pagecache.shared() else None
         restored = _run(["restore", "--from", str(backup), "--noinput"], env)
         assert restored.returncode == 0, restored.stdout + restored.stderr
-        if pagecache._shared():  # the restore wrote past Django: every cached logged-in page is stale
+        if pagecache.shared():  # the restore wrote past Django: every cached logged-in page is stale
             assert pagecache._redis().hget(pagecache._versions_key(), pagecache.EPOCH) != epoch
         assert f"审计日志完整：{count} 条记录，哈希链无断点。" in restored.stdout
         verified = _run(["verify_audit_log"], env)

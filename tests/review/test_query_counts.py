@@ -9,12 +9,7 @@ from review.models import FeedbackDirection
 
 from . import factories as f
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _computed_pages(settings):
-    settings.PAGE_CACHE = False  # count the queries of the page computed, not of core.pagecache's stored copy
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("computed_pages")]
 
 
 def _sheet(assignment, percent, limit=None):
