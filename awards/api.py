@@ -18,7 +18,8 @@ from jurisdictions.rules import STAGE_LABELS, Rules
 
 from . import permissions, selectors, services
 from .models import Applicant, Application, LegalForm
-from .pipeline import TABLE, allowed_roles, transition
+from . import actions
+from .pipeline import TABLE, allowed_roles
 
 TAGS = ["申报流程"]
 
@@ -420,14 +421,9 @@ def application_materials(request, pk):
 def application_transition(request, pk):
     app = selectors.application_visible(request.user, pk)
     data = _valid(TransitionSerializer, request)
-    if data["action"] == "submit":
-        services.application_submit(application=app, actor=request.user)
-    elif data["action"] == "request_supplement":
-        services.supplement_request(application=app, actor=request.user, role=_role_for(request.user, app, "request_supplement", data["role"]),
-                                    items=data["reason"].splitlines())
-    else:
-        transition(app, action=data["action"], actor=request.user, role=_role_for(request.user, app, data["action"], data["role"]),
-                   reason=data["reason"])
+    actions.get(data["action"])  # an unknown action is refused before roles are asked
+    actions.perform(data["action"], application=app, actor=request.user,
+                    role=_role_for(request.user, app, data["action"], data["role"]), reason=data["reason"])
     return Response(_app_data(selectors.application_visible(request.user, pk)))
 
 

@@ -1,7 +1,10 @@
-"""The application state machine: one transition table as data and one entry point, `transition`.
+"""The application state machine: one transition table as data and the raw move, `move`.
 
 An application sits at a stage of its cycle's ruleset (in the ruleset's order) with a status. Nothing
-else writes Application.stage or Application.status.
+else writes Application.stage or Application.status. `move` is called only by the domain function that owns
+the whole action (a list publication writes its notice, a commendation its grants, a revocation its ban);
+pages, the API, tasks and the rehearsal dispatch through `awards.actions`. `tests/awards/test_action_layer.py`
+walks the code and fails on any other caller.
 """
 from __future__ import annotations
 
@@ -31,6 +34,10 @@ class Action:
     roles: frozenset
     needs_reason: bool = False
     only_without_window: bool = False  # stages with a publicity window go through approve → publish
+    # False: done for a whole list or from its own record (a publicity list, the commendation decision, an
+    # objection's decision, a revocation with its ruleset reason), never as a button on one application.
+    # awards.actions names where each such action is done.
+    per_application: bool = True
 
 
 def _a(label, sources, target, roles, **kw):
@@ -44,16 +51,16 @@ TABLE: dict[str, Action] = {
     "reject": _a("不予通过", {S.PENDING, S.APPROVED}, S.REJECTED, {STAGE_ACTOR}, needs_reason=True),
     "request_supplement": _a("退回补正", {S.PENDING}, S.RETURNED, {STAGE_ACTOR}, needs_reason=True),
     "resubmit": _a("补正后重新提交", {S.RETURNED}, S.PENDING, {"applicant"}),
-    "publish": _a("列入公示", {S.APPROVED}, S.IN_PUBLICITY, {STAGE_ACTOR}),
+    "publish": _a("列入公示", {S.APPROVED}, S.IN_PUBLICITY, {STAGE_ACTOR}, per_application=False),
     "close_publicity": _a("公示期满无异议", {S.IN_PUBLICITY}, NEXT, {"system"}),
     "hold": _a("因异议暂停", {S.IN_PUBLICITY}, S.HELD, {"system"}),
-    "release": _a("异议不成立，继续", {S.HELD}, NEXT, {"office", "system"}, needs_reason=True),
-    "remove": _a("异议成立，取消资格", {S.HELD}, S.REJECTED, {"office"}, needs_reason=True),
+    "release": _a("异议不成立，继续", {S.HELD}, NEXT, {"office", "system"}, needs_reason=True, per_application=False),
+    "remove": _a("异议成立，取消资格", {S.HELD}, S.REJECTED, {"office"}, needs_reason=True, per_application=False),
     "advance": _a("进入下一环节", {S.PENDING, S.APPROVED}, NEXT, {STAGE_ACTOR}, only_without_window=True),
     "not_advance": _a("未进入下一环节", {S.PENDING, S.APPROVED}, S.NOT_ADVANCED, {STAGE_ACTOR}, needs_reason=True),
-    "award": _a("授奖", {S.PENDING}, S.AWARDED, {"office"}),
+    "award": _a("授奖", {S.PENDING}, S.AWARDED, {"office"}, per_application=False),
     "withdraw": _a("申报单位撤回", ACTIVE, S.WITHDRAWN, {"applicant"}, needs_reason=True),
-    "revoke": _a("撤销奖励", {S.AWARDED}, S.REVOKED, {"office"}, needs_reason=True),
+    "revoke": _a("撤销奖励", {S.AWARDED}, S.REVOKED, {"office"}, needs_reason=True, per_application=False),
 }
 
 
@@ -103,16 +110,16 @@ def available_actions(application: Application, user, roles=None, *, rules: Rule
     for name, action in TABLE.items():
         if application.status not in action.sources or "system" in action.roles and len(action.roles) == 1:
             continue
-        if action.only_without_window and (stage.publicity or stage.public_comment):
+        if not action.per_application:
             continue
-        if name == "award" and application.stage != "commendation":
+        if action.only_without_window and (stage.publicity or stage.public_comment):
             continue
         if any(holds(role) for role in allowed_roles(action, stage.actor)):
             out.append(name)
     return out
 
 
-def transition(application: Application, *, action: str, actor, role: str, reason: str = "", data: dict | None = None) -> Application:
+def move(application: Application, *, action: str, actor, role: str, reason: str = "", data: dict | None = None) -> Application:
     """Locks the row, checks the table, the role and the guard, saves, writes history and the audit log."""
     if action not in TABLE:
         raise InvalidTransition(f"未知的操作：{action}。")

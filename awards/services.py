@@ -18,7 +18,7 @@ from jurisdictions.selectors import ruleset_in_force
 from . import eligibility, permissions
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
                      PerformanceReport, StageOpinion, Status, SupplementRequest)
-from .pipeline import transition
+from .pipeline import move
 from .validators import validate_credit_code, validate_id_number
 
 
@@ -308,7 +308,7 @@ def application_submit(*, application: Application, actor) -> Application:
         application.submitted_at = clock.now()
         application.received_on = clock.today()
         application.save(update_fields=["route_body", "submitted_at", "received_on"])
-        return transition(application, action="submit", actor=actor, role="applicant")
+        return move(application, action="submit", actor=actor, role="applicant")
 
 
 def supplement_request(*, application: Application, actor, role: str, items: list[str]) -> SupplementRequest:
@@ -316,7 +316,7 @@ def supplement_request(*, application: Application, actor, role: str, items: lis
     if not items:
         raise DomainError("请逐项列出需要补正的内容（一次性告知）。", field="items")
     with transaction.atomic():
-        app = transition(application, action="request_supplement", actor=actor, role=role, reason="；".join(items),
+        app = move(application, action="request_supplement", actor=actor, role=role, reason="；".join(items),
                          data={"items": items})
         req = SupplementRequest.objects.create(application=app, stage=app.stage, items=items, requested_by=actor, requested_at=clock.now())
     return req
@@ -328,7 +328,7 @@ def supplement_answer(*, application: Application, actor, answer: str) -> Applic
         if req is not None:
             req.answered_at, req.answer = clock.now(), answer
             req.save(update_fields=["answered_at", "answer"])
-        app = transition(application, action="resubmit", actor=actor, role="applicant", reason=answer)
+        app = move(application, action="resubmit", actor=actor, role="applicant", reason=answer)
         app.materials_version += 1  # a supplement creates a new version; the old files are kept
         app.received_on = clock.today()
         app.save(update_fields=["materials_version", "received_on"])
@@ -360,10 +360,10 @@ def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reaso
     with transaction.atomic():
         for app in apps:
             if app.pk in chosen:
-                transition(app, action="advance", actor=actor, role="office", reason=reason)
+                move(app, action="advance", actor=actor, role="office", reason=reason)
                 out["advanced"].append(app.pk)
             else:
-                transition(app, action="not_advance", actor=actor, role="office", reason=reason or "未入选")
+                move(app, action="not_advance", actor=actor, role="office", reason=reason or "未入选")
                 out["not_advanced"].append(app.pk)
     return out
 
@@ -372,7 +372,7 @@ def approval_record(*, cycle: Cycle, actor, body: str, document: str, date: dt.d
     if not document.strip():
         raise DomainError("请填写批准文件文号。", field="document")
     apps = list(cycle.applications.filter(stage="approval", status=Status.PENDING))
-    return [transition(a, action="advance", actor=actor, role="office", reason=f"{body}批准：{document}（{date:%Y-%m-%d}）",
+    return [move(a, action="advance", actor=actor, role="office", reason=f"{body}批准：{document}（{date:%Y-%m-%d}）",
                        data={"document": document, "date": date.isoformat()}) for a in apps]
 
 
@@ -393,7 +393,7 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
     grants = []
     with transaction.atomic():
         for i, app in enumerate(apps, start=1):
-            transition(app, action="award", actor=actor, role="office", reason=decision_document)
+            move(app, action="award", actor=actor, role="office", reason=decision_document)
             grants.append(Grant.objects.create(
                 application=app, applicant=app.applicant, award=cycle.award, cycle=cycle, category=app.category, year=cycle.year,
                 cycle_number=cycle.number, decision_document=decision_document, awarded_on=date,
@@ -426,7 +426,7 @@ def cycle_review_close(*, cycle: Cycle, actor) -> Cycle:
 
 
 def withdraw(*, application: Application, actor, reason: str) -> Application:
-    return transition(application, action="withdraw", actor=actor, role="applicant", reason=reason)
+    return move(application, action="withdraw", actor=actor, role="applicant", reason=reason)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -449,7 +449,7 @@ def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
     if rule and rule.get("within_years") and today > _add_years(grant.awarded_on, rule["within_years"]):
         raise DomainError(f"该情形须在获奖后 {rule['within_years']} 年内发生方可撤销（{rule['article']}）。", article=rule["article"])
     with transaction.atomic():
-        transition(grant.application, action="revoke", actor=actor, role="office", reason=text, data={"reason": reason})
+        move(grant.application, action="revoke", actor=actor, role="office", reason=text, data={"reason": reason})
         grant.revoked_on, grant.revoke_reason, grant.revoke_text = today, reason, text
         if rule and rule.get("recover_prize") and grant.prize_amount:
             grant.prize_to_recover = grant.prize_amount

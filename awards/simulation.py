@@ -20,7 +20,7 @@ from jurisdictions.selectors import ruleset_in_force
 
 from . import services
 from .models import Application, Status
-from .pipeline import transition
+from . import actions
 from .validators import CREDIT_CHARSET, credit_code_check_char, id_check_char
 
 SIM_PASSWORD = "Zlj-sim-2026!"
@@ -232,21 +232,21 @@ class Simulation:
                     member = app.applicant.members.first().user
                     app = services.supplement_answer(application=app, actor=member, answer="已补充上述材料。")
                 if k == 1 and len(apps) > 4 and stage.code == "qualification_review":
-                    transition(app, action="reject", actor=actor, role=role, reason="申报材料不完整且未按期补正，退回申报材料并书面说明理由。")
+                    actions.perform(application=app, name="reject", actor=actor, role=role, reason="申报材料不完整且未按期补正，退回申报材料并书面说明理由。")
                     self.rejected.append({"name": app.applicant.name, "stage": stage.code, "reason": "申报材料不完整且未按期补正"})
                     continue
                 has_window = bool(stage.publicity or stage.public_comment)
-                transition(app, action="approve" if has_window else "advance", actor=actor, role=role, reason="材料完整，符合申报条件")
+                actions.perform(application=app, name="approve" if has_window else "advance", actor=actor, role=role, reason="材料完整，符合申报条件")
         elif stage.code in REVIEW_STAGES or stage.code == "composite_evaluation":
             ranking = self._rank(stage.code, apps)
             keep = self._keep_count(stage.code, ranking)
             chosen = self._choose(ranking, keep)
             for app in apps:
                 if app.pk in chosen:
-                    transition(app, action="approve" if (stage.publicity or stage.public_comment) else "advance", actor=self.office,
+                    actions.perform(application=app, name="approve" if (stage.publicity or stage.public_comment) else "advance", actor=self.office,
                                role="office", reason="按好中选优原则入选")
                 else:
-                    transition(app, action="not_advance", actor=self.office, role="office", reason="综合排名未进入下一环节，反馈评审报告")
+                    actions.perform(application=app, name="not_advance", actor=self.office, role="office", reason="综合排名未进入下一环节，反馈评审报告")
                     self.not_advanced.append({"name": app.applicant.name, "stage": stage.code, "reason": "排名未进入下一环节"})
             if stage.code == [s for s in self.rules.stage_codes if s in REVIEW_STAGES][-1]:
                 services.cycle_review_close(cycle=self.cycle, actor=self.office)  # panels dissolve (第九条)
@@ -254,13 +254,13 @@ class Simulation:
             passed = self._vote(apps)
             for app in apps:
                 if passed.get(app.pk, True):
-                    transition(app, action="advance", actor=self.office, role="office", reason="审议表决通过")
+                    actions.perform(application=app, name="advance", actor=self.office, role="office", reason="审议表决通过")
                 else:
-                    transition(app, action="not_advance", actor=self.office, role="office", reason="审议表决未获通过")
+                    actions.perform(application=app, name="not_advance", actor=self.office, role="office", reason="审议表决未获通过")
                     self.not_advanced.append({"name": app.applicant.name, "stage": stage.code, "reason": "审议表决未获通过"})
         elif stage.code == "award_publicity":
             for app in apps:
-                transition(app, action="approve", actor=self.office, role="office", reason="审议通过，列入拟授奖名单")
+                actions.perform(application=app, name="approve", actor=self.office, role="office", reason="审议通过，列入拟授奖名单")
         elif stage.code == "approval":
             self.next_day(2)
             services.approval_record(cycle=self.cycle, actor=self.office, body="人民政府", document=f"演练批复〔{self.cycle.year}〕9号", date=self.day)

@@ -26,7 +26,8 @@ from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, Cy
                     ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
                     SupplementRequestForm, add_domain_error)
 from .models import Applicant, Status
-from .pipeline import TABLE, available_actions, transition
+from . import actions
+from .pipeline import TABLE
 
 
 def _wants_json(request) -> bool:
@@ -219,7 +220,7 @@ def application_detail(request, pk):
         "done": sum(1 for s in steps if s["done"]), "materials": materials,
         "timeline": selectors.application_timeline(app, rules) if step == "status" else None,
         "supplement": app.supplement_requests.filter(answered_at__isnull=True).order_by("-requested_at").first(),
-        "can_withdraw": "withdraw" in available_actions(app, request.user, permissions.roles_on(request.user, app), rules=rules),
+        "can_withdraw": "withdraw" in actions.offered(app, request.user, permissions.roles_on(request.user, app), rules=rules),
         "withdraw_form": ReasonForm(), "answer_form": SupplementAnswerForm(),
         "step_label": next((s["label"] for s in steps if s["code"] == step), "申报进度"),
         "rules": rules,
@@ -400,7 +401,7 @@ def _review_page(request, app, *, role, back, memberships=None):
                     return redirect(request.path)
                 raise _Stay()
             action = request.POST.get("action", "")
-            if action not in TABLE:
+            if action not in actions.REGISTRY:
                 raise Http404("未知的操作。")
             reason_form = ActionReasonForm(request.POST) if TABLE[action].needs_reason else None
             if reason_form is not None and not reason_form.is_valid():
@@ -408,7 +409,7 @@ def _review_page(request, app, *, role, back, memberships=None):
                 raise _Stay()
             reason = reason_form.cleaned_data["reason"] if reason_form is not None else request.POST.get("reason", "")
             try:
-                transition(app, action=action, actor=request.user, role=role, reason=reason)
+                actions.perform(action, application=app, actor=request.user, role=role, reason=reason)
             except DomainError as exc:
                 reason_form = reason_form or ActionReasonForm(request.POST)
                 reason_form.is_valid()
@@ -424,13 +425,13 @@ def _review_page(request, app, *, role, back, memberships=None):
         stage = rules.stage(app.stage)
     # the applicant's own actions are never offered here, so the applicant role is not asked
     roles = permissions.roles_on(request.user, app, memberships=memberships, applicant=False)
-    actions = [(a, TABLE[a].label, TABLE[a].needs_reason) for a in available_actions(app, request.user, roles, rules=rules)
+    buttons = [(a, TABLE[a].label, TABLE[a].needs_reason) for a in actions.offered(app, request.user, roles, rules=rules)
                if a not in selectors.APPLICANT_ACTIONS]
     return render(request, "awards/review.html", {
         "app": app, "stage": stage, "role": role, "back": back, "results": services.eligibility_check(app),
         "materials": list(app.materials.all()), "opinions": list(app.opinions.order_by("at")),
         "events": list(app.events.select_related("actor")), "supplements": list(app.supplement_requests.order_by("-requested_at")),
-        "actions": actions, "opinion_form": opinion_form, "supplement_form": supplement_form, "reason_form": reason_form,
+        "actions": buttons, "opinion_form": opinion_form, "supplement_form": supplement_form, "reason_form": reason_form,
         "facts": _facts_rows(app), "overdue": selectors.is_overdue(app),
         "material_url": "awards:precheck-material" if role == "precheck" else "awards:office-material",
     }, status=status)
@@ -585,13 +586,9 @@ def office_stage(request, pk, code):
             else:
                 app = selectors.application_for_office(request.user, request.POST.get("application") or 0)
                 action = request.POST.get("action", "")
-                if action not in TABLE or app.cycle_id != cycle.pk:
+                if action not in actions.REGISTRY or app.cycle_id != cycle.pk:
                     raise Http404("未知的操作。")
-                if action == "request_supplement":
-                    services.supplement_request(application=app, actor=request.user, role="office",
-                                                items=(request.POST.get("reason") or "").splitlines())
-                else:
-                    transition(app, action=action, actor=request.user, role="office", reason=request.POST.get("reason", ""))
+                actions.perform(action, application=app, actor=request.user, role="office", reason=request.POST.get("reason", ""))
                 messages.success(request, f"{app.reference}：已办理“{TABLE[action].label}”。")
                 return redirect(request.path)
         except DomainError as exc:

@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from awards import permissions
 from awards.models import Application, Ban, Status
-from awards.pipeline import transition
+from awards.pipeline import move
 from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
@@ -161,7 +161,7 @@ def _release_if_clear(obj: Objection, actor, reason: str) -> None:
         return
     if Objection.objects.filter(application=app, state__in=Objection.OPEN_STATES).exclude(pk=obj.pk).exists():
         return
-    transition(app, action="release", actor=actor, role="office", reason=reason, data={"objection": obj.pk})
+    move(app, action="release", actor=actor, role="office", reason=reason, data={"objection": obj.pk})
 
 
 def objection_accept(*, objection: Objection, actor, reason: str = "") -> Objection:
@@ -248,7 +248,7 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, text: str, fr
         ban = None
         if upheld:
             if app.status == Status.HELD:
-                transition(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
+                move(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
                            reason=f"异议成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
             if fraud:
                 ban = _write_fraud_ban(obj, rules)

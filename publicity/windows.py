@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from awards.models import Application, Status
-from awards.pipeline import transition, transition_system_bulk
+from awards.pipeline import move, transition_system_bulk
 from awards import permissions
 from core import clock
 from core.audit import log_action, log_actions_bulk
@@ -76,7 +76,7 @@ def publish_stage_list(*, cycle, stage_code: str, actor, role: str, body=None, t
             **_window_fields(window, window_rule.article))
         notice.applications.set(apps)
         for app in apps:
-            transition(app, action="publish", actor=actor, role=role, data={"notice": notice.pk})
+            move(app, action="publish", actor=actor, role=role, data={"notice": notice.pk})
         log_action("notice.publish", actor=actor, obj=notice, role=role, jurisdiction_code=cycle.award.jurisdiction.code,
                    data={"kind": kind, "stage": stage_code, "applications": [a.pk for a in apps], "last_day": window.last_day.isoformat()})
     return notice

@@ -699,7 +699,7 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
     """After the vote is closed, the office carries its result into the pipeline: every item still at the
     deliberation stage advances when it passed and is recorded as not advancing otherwise (with the tally as
     the reason). Items already acted on are left alone, so applying twice changes nothing."""
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from awards.selectors import WORKING
 
     vote = CommitteeVote.objects.select_related("cycle__award").get(pk=vote.pk)
@@ -714,11 +714,11 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
             continue
         tally = f"赞成{item.votes_for}、反对{item.votes_against}、弃权{item.votes_abstain}、回避{item.recused}"
         if item.passed:
-            transition(app, action="advance", actor=actor, role="office", reason=f"审议表决通过（{tally}）")
+            move(app, action="advance", actor=actor, role="office", reason=f"审议表决通过（{tally}）")
             done["advanced"].append(app.pk)
         else:
             why = "未达法定人数" if not item.quorum_met else "未获通过"
-            transition(app, action="not_advance", actor=actor, role="office", reason=f"审议表决{why}（{tally}）")
+            move(app, action="not_advance", actor=actor, role="office", reason=f"审议表决{why}（{tally}）")
             done["not_advanced"].append(app.pk)
     return done
 

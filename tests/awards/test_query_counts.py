@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards import services
-from awards.pipeline import transition
+from awards.pipeline import move
 from core import clock
 from jurisdictions.models import Body, BodyKind
 
@@ -129,7 +129,7 @@ def test_office_stage_lists(client, django_assert_max_num_queries, n):
         assert all([a[0] for a in row["actions"]] == ["approve", "reject", "request_supplement", "advance", "not_advance"]
                    for row in r.context["rows"])
         for a in apps:
-            transition(a, action="advance", actor=office, role="office")
+            move(a, action="advance", actor=office, role="office")
         with django_assert_max_num_queries(12):
             r = client.get(f"/office/cycles/{cycle.pk}/stage/material_review/?cut=2")
     assert r.status_code == 200 and len(r.context["rows"]) == n

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from awards.models import Application, Status
-from awards.pipeline import NEXT, STAGE_ACTOR, TABLE, allowed_roles, transition
+from awards.pipeline import NEXT, STAGE_ACTOR, TABLE, allowed_roles, move
 from core.errors import InvalidTransition, NotPermitted
 from jurisdictions.models import Award, Body, BodyKind
 from jurisdictions.rules import Rules
@@ -82,10 +82,10 @@ def test_every_allowed_triple_works_and_strangers_and_other_roles_are_refused(wo
             if use_role != role and use_role in allowed_roles(spec, rules.stage(stage).actor):
                 continue  # another role this action also allows (the office records a committee decision)
             with pytest.raises((NotPermitted, InvalidTransition)):
-                transition(app, action=name, actor=who, role=use_role, reason="理由")
+                move(app, action=name, actor=who, role=use_role, reason="理由")
             assert Application.objects.filter(pk=app.pk).values_list("stage", "status").get() == (stage, source)
         # allowed
-        after = transition(app, action=name, actor=actors[role], role=role, reason="理由")
+        after = move(app, action=name, actor=actors[role], role=role, reason="理由")
         if spec.target == NEXT:
             expected_stage = rules.next_stage("filing" if name == "submit" else stage).code
             assert (after.stage, after.status) == (expected_stage, Status.PENDING), (name, source, role)

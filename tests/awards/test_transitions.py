@@ -5,7 +5,7 @@ import pytest
 
 from awards import services
 from awards.models import Application, Status
-from awards.pipeline import TABLE, transition
+from awards.pipeline import TABLE, move
 from core import clock
 from core.errors import DomainError, InvalidTransition, NotPermitted
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
@@ -46,13 +46,13 @@ def test_submission_routes_to_the_county_office_of_the_applicants_county(xam):
                                       ("other_office", "office"), ("committee", "committee"), ("office", "office")])
 def test_pre_check_approval_is_refused_to_everyone_but_the_routed_county(xam, who, role):
     with clock.frozen_at(xam["when"]), pytest.raises(NotPermitted):
-        transition(xam["app"], action="approve", actor=xam[who], role=role)
+        move(xam["app"], action="approve", actor=xam[who], role=role)
     assert Application.objects.get(pk=xam["app"].pk).status == Status.PENDING
 
 
 def test_the_routed_county_approves_publishes_and_the_sweep_advances_once(xam):
     with clock.frozen_at(xam["when"]):
-        transition(xam["app"], action="approve", actor=xam["own_precheck"], role="precheck")
+        move(xam["app"], action="approve", actor=xam["own_precheck"], role="precheck")
         with pytest.raises(NotPermitted):
             publish_stage_list(cycle=xam["cycle"], stage_code="pre_check", actor=xam["other_precheck"], role="precheck",
                                body=xam["app"].route_body)
@@ -69,11 +69,11 @@ def test_the_routed_county_approves_publishes_and_the_sweep_advances_once(xam):
 def test_invalid_transitions_are_refused_with_a_clear_message(xam):
     with clock.frozen_at(xam["when"]):
         with pytest.raises(InvalidTransition, match="只有在表彰环节才能授奖"):
-            transition(xam["app"], action="award", actor=xam["office"], role="office")
+            move(xam["app"], action="award", actor=xam["office"], role="office")
         with pytest.raises(InvalidTransition, match="书面理由"):
-            transition(xam["app"], action="reject", actor=xam["own_precheck"], role="precheck", reason=" ")
+            move(xam["app"], action="reject", actor=xam["own_precheck"], role="precheck", reason=" ")
         with pytest.raises(InvalidTransition, match="须经公示"):
-            transition(xam["app"], action="advance", actor=xam["own_precheck"], role="precheck")
+            move(xam["app"], action="advance", actor=xam["own_precheck"], role="precheck")
 
 
 def test_supplement_lists_every_item_and_freezes_until_answered(xam):

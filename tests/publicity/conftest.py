@@ -41,7 +41,7 @@ def _clear_objection_rate():
 def tacheng(make_user):
     """Returns a namespace with award, office user, checker, cycle, applications and the published notice."""
     from awards import services as aw
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from jurisdictions.models import Award, Body, Jurisdiction
     from publicity.windows import publish_stage_list
 
@@ -72,7 +72,7 @@ def tacheng(make_user):
                 apps.append(app)
         with frozen_at(at(2025, 9, 10)):
             for app in apps:
-                transition(app, action="approve", actor=ns.checker, role="precheck")
+                move(app, action="approve", actor=ns.checker, role="precheck")
         return apps
 
     with frozen_at(at(2025, 9, 1)):
@@ -102,7 +102,7 @@ def tacheng_grant(tacheng):
     """Walks the first listed application through every stage to an award (commend), through the real services."""
     from awards import services as aw
     from awards.models import Application, Status
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from publicity.windows import close_due_windows, publish_stage_list
 
     office = tacheng.office
@@ -110,7 +110,7 @@ def tacheng_grant(tacheng):
     apps = [Application.objects.get(pk=a.pk) for a in tacheng.apps]
     with frozen_at(at(2025, 10, 14, 9)):
         for a in apps:
-            transition(a, action="approve", actor=office, role="office")
+            move(a, action="approve", actor=office, role="office")
         publish_stage_list(cycle=tacheng.cycle, stage_code="qualification_review", actor=office, role="office")
     close_due_windows(at(2025, 10, 30))
     with frozen_at(at(2025, 11, 3, 9)):
@@ -118,7 +118,7 @@ def tacheng_grant(tacheng):
             aw.stage_select(cycle=tacheng.cycle, stage=stage, advancing=[apps[0].pk] if stage == "material_review" else
                             list(tacheng.cycle.applications.filter(stage=stage, status=Status.PENDING).values_list("pk", flat=True)),
                             actor=office, reason="评审结果")
-        transition(Application.objects.get(pk=apps[0].pk), action="approve", actor=office, role="office")
+        move(Application.objects.get(pk=apps[0].pk), action="approve", actor=office, role="office")
         publish_stage_list(cycle=tacheng.cycle, stage_code="award_publicity", actor=office, role="office")
     close_due_windows(at(2025, 11, 11))
     with frozen_at(at(2025, 11, 20, 9)):

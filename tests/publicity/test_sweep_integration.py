@@ -135,10 +135,10 @@ def test_an_objection_in_the_window_holds_the_applicant_and_its_decision_release
     other = Application.objects.get(pk=apps[1].pk)
     assert (target.stage, target.status) == ("pre_check", Status.HELD)
     assert (other.stage, other.status) == ("qualification_review", Status.PENDING)
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from tests.awards.factories import staff
 
     office = staff("tacheng-office-obj", "office", cycle.award.office)
-    transition(target, action="release", actor=office, role="office", reason="经调查异议不成立（第二十六条）")
+    move(target, action="release", actor=office, role="office", reason="经调查异议不成立（第二十六条）")
     target.refresh_from_db()
     assert (target.stage, target.status) == ("qualification_review", Status.PENDING)

@@ -40,7 +40,7 @@ def run_together(*calls):
 
 def test_two_office_members_publishing_the_same_list_make_one_notice(make_user):
     from awards.models import Application, Status
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from publicity.models import Notice
     from publicity.windows import close_due_windows, publish_stage_list
     from tests.publicity.conftest import at, tacheng
@@ -50,7 +50,7 @@ def test_two_office_members_publishing_the_same_list_make_one_notice(make_user):
     close_due_windows(at(2025, 10, 14, 0, 5))
     with clock.frozen_at(at(2025, 10, 14)):
         for a in ns.apps:
-            transition(Application.objects.get(pk=a.pk), action="approve", actor=ns.office, role="office")
+            move(Application.objects.get(pk=a.pk), action="approve", actor=ns.office, role="office")
 
     def publish(actor):
         def go():

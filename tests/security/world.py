@@ -60,7 +60,7 @@ def build_world() -> World:
     from awards import programme, services as aw
     from awards.history_import import history_import_upload
     from awards.models import Application
-    from awards.pipeline import transition
+    from awards.pipeline import move
     from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
     from publicity import services as pub
     from publicity.windows import close_due_windows, publish_stage_list
@@ -109,7 +109,7 @@ def build_world() -> World:
                               for a, a_user in ((apps[0], w.owner), (apps[1], w.other_user))]
     with at(2025, 9, 10):
         for a in (w.app, w.other_app):
-            transition(a, action="approve", actor=w.checker, role="precheck")
+            move(a, action="approve", actor=w.checker, role="precheck")
     with at(2025, 9, 30):
         w.notice = publish_stage_list(cycle=w.cycle, stage_code="pre_check", actor=w.checker, role="precheck",
                                       body=w.precheck_body, contact="0901-6222222")
@@ -122,7 +122,7 @@ def build_world() -> World:
     close_due_windows(dt.datetime(2025, 10, 14, 0, 5, tzinfo=SHANGHAI))
     with at(2025, 10, 14):
         for a in (w.app, w.other_app):
-            transition(Application.objects.get(pk=a.pk), action="approve", actor=w.office, role="office")
+            move(Application.objects.get(pk=a.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.cycle, stage_code="qualification_review", actor=w.office, role="office")
     close_due_windows(dt.datetime(2025, 10, 30, tzinfo=SHANGHAI))
 
@@ -133,7 +133,7 @@ def build_world() -> World:
             advancing = [w.app.pk] if stage == "material_review" else list(
                 w.cycle.applications.filter(stage=stage, status=Status.PENDING).values_list("pk", flat=True))
             aw.stage_select(cycle=w.cycle, stage=stage, advancing=advancing, actor=w.office, reason="评审结果")
-        transition(Application.objects.get(pk=w.app.pk), action="approve", actor=w.office, role="office")
+        move(Application.objects.get(pk=w.app.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.cycle, stage_code="award_publicity", actor=w.office, role="office")
     close_due_windows(dt.datetime(2025, 11, 11, tzinfo=SHANGHAI))
     with at(2025, 11, 20):
@@ -159,11 +159,11 @@ def build_world() -> World:
                                           title="配方", trade_secret=True)
         w.review_app = aw.application_submit(application=app2, actor=w.owner)
     with at(2025, 11, 25):
-        transition(w.review_app, action="approve", actor=w.checker, role="precheck")
+        move(w.review_app, action="approve", actor=w.checker, role="precheck")
         publish_stage_list(cycle=w.review_cycle, stage_code="pre_check", actor=w.checker, role="precheck", body=w.precheck_body)
     close_due_windows(dt.datetime(2025, 12, 3, 0, 5, tzinfo=SHANGHAI))
     with at(2025, 12, 3):
-        transition(Application.objects.get(pk=w.review_app.pk), action="approve", actor=w.office, role="office")
+        move(Application.objects.get(pk=w.review_app.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.review_cycle, stage_code="qualification_review", actor=w.office, role="office")
     close_due_windows(dt.datetime(2025, 12, 20, tzinfo=SHANGHAI))
     w.review_app.refresh_from_db()

@@ -1,0 +1,119 @@
+"""The registry of complete domain actions on one application: the only way pages, the API, tasks and
+`simulate_cycle` change an application's state.
+
+Each action of the transition table (`awards.pipeline.TABLE`) is here with the domain function that does the
+whole thing (guard, move, notice, grant, ban, audit). An action that cannot be completed from one
+application — a publicity list is published for a stage, an award is given by the commendation decision,
+an objection is decided on its own page, a revocation needs its ruleset reason — is registered with the
+place where it is done; dispatching it here is refused with that message, and no page offers it as a
+button. Other apps may register the complete action they own (`register`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+from core.errors import InvalidTransition
+
+from . import pipeline, services
+from .models import Application
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainAction:
+    name: str
+    perform: Callable | None  # (application=, actor=, role=, reason=, data=) -> Application
+    elsewhere: str = ""  # where the whole action is done, when it is not done from one application
+
+    @property
+    def label(self) -> str:
+        return pipeline.TABLE[self.name].label
+
+    @property
+    def needs_reason(self) -> bool:
+        return pipeline.TABLE[self.name].needs_reason
+
+
+def _move(name):
+    def perform(*, application, actor, role, reason="", data=None):
+        return pipeline.move(application, action=name, actor=actor, role=role, reason=reason, data=data)
+    return perform
+
+
+def _submit(*, application, actor, role, reason="", data=None):
+    _only_applicant(role)
+    return services.application_submit(application=application, actor=actor)
+
+
+def _request_supplement(*, application, actor, role, reason="", data=None):
+    items = (data or {}).get("items") or (reason or "").splitlines()
+    services.supplement_request(application=application, actor=actor, role=role, items=items)
+    return Application.objects.get(pk=application.pk)
+
+
+def _resubmit(*, application, actor, role, reason="", data=None):
+    _only_applicant(role)
+    return services.supplement_answer(application=application, actor=actor, answer=reason)
+
+
+def _withdraw(*, application, actor, role, reason="", data=None):
+    _only_applicant(role)
+    return services.withdraw(application=application, actor=actor, reason=reason)
+
+
+def _only_applicant(role):
+    if role != "applicant":
+        from core.errors import NotPermitted
+
+        raise NotPermitted("该操作须由申报单位/个人办理。", code="wrong_role")
+
+
+BY_SYSTEM = "该操作由系统办理：公示期满无异议时自动进入下一环节，收到异议时自动暂停。"
+REGISTRY: dict[str, DomainAction] = {}
+
+
+def register(name: str, perform: Callable | None = None, *, elsewhere: str = "") -> None:
+    if name not in pipeline.TABLE:
+        raise KeyError(name)
+    if perform is None and not elsewhere:
+        raise ValueError(f"{name}: an action is either performed here or names where it is done")
+    REGISTRY[name] = DomainAction(name, perform, elsewhere)
+
+
+register("submit", _submit)
+register("approve", _move("approve"))
+register("reject", _move("reject"))
+register("request_supplement", _request_supplement)
+register("resubmit", _resubmit)
+register("advance", _move("advance"))
+register("not_advance", _move("not_advance"))
+register("withdraw", _withdraw)
+register("publish", elsewhere="列入公示须在该环节的名单页发布公示名单（公示期自发布之日起计算），不能逐件办理。")
+register("close_publicity", elsewhere=BY_SYSTEM)
+register("hold", elsewhere=BY_SYSTEM)
+register("release", elsewhere="异议须在异议处理页作出书面处理决定后办理，不能在申报页直接办理。")
+register("remove", elsewhere="异议须在异议处理页作出书面处理决定后办理，不能在申报页直接办理。")
+register("award", elsewhere="授奖须在表彰环节填写表彰决定文号统一办理（同时颁发证书编号并发布表彰公告），不能逐件办理。")
+register("revoke", elsewhere="撤销奖励须在获奖记录页按管理办法规定的撤销情形办理（同时记录禁止申报、追回奖金并发布撤销公告）。")
+
+
+def get(name: str) -> DomainAction:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise InvalidTransition(f"未知的操作：{name}。", code="unknown_action") from None
+
+
+def perform(name: str, *, application: Application, actor, role: str, reason: str = "", data: dict | None = None) -> Application:
+    """Does the whole action `name` on one application, or refuses it with a message saying where it is done."""
+    action = get(name)
+    if action.perform is None:
+        raise InvalidTransition(action.elsewhere, code="not_here")
+    return action.perform(application=application, actor=actor, role=role, reason=reason, data=data)
+
+
+def offered(application: Application, user, roles=None, *, rules=None) -> list[str]:
+    """The actions a page may offer as buttons: allowed now by the table and the user's roles, and
+    completable from the page."""
+    return [name for name in pipeline.available_actions(application, user, roles, rules=rules)
+            if name in REGISTRY and REGISTRY[name].perform is not None]
