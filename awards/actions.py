@@ -117,3 +117,44 @@ def offered(application: Application, user, roles=None, *, rules=None) -> list[s
     completable from the page."""
     return [name for name in pipeline.available_actions(application, user, roles, rules=rules)
             if name in REGISTRY and REGISTRY[name].perform is not None]
+
+
+# ---- actions on a whole stage of a cycle ------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class CycleAction:
+    """A complete domain action on a stage of a cycle (publish the stage's list, open or apply a committee
+    vote, select who advances). `perform` takes keyword arguments cycle, stage_code, actor, role and the
+    action's own data, and returns its result; `done` says what was done, in Chinese, from that result."""
+    name: str
+    label: str
+    perform: Callable
+    done: Callable[[object], str]
+
+
+CYCLE_ACTIONS: dict[str, CycleAction] = {}
+
+
+def register_cycle_action(name: str, *, label: str, perform: Callable, done: Callable[[object], str]) -> None:
+    """Registers the complete action an app owns (publicity registers the list publication, review the
+    committee vote) so that awards' pages, its API and simulate_cycle dispatch to it without importing it."""
+    CYCLE_ACTIONS[name] = CycleAction(name, label, perform, done)
+
+
+def cycle_action(name: str) -> CycleAction:
+    try:
+        return CYCLE_ACTIONS[name]
+    except KeyError:
+        raise InvalidTransition(f"未知的操作：{name}。", code="unknown_action") from None
+
+
+def perform_on_stage(name: str, *, cycle, stage_code: str, actor, role: str, **data):
+    """Does the whole stage action `name` and returns its result."""
+    return cycle_action(name).perform(cycle=cycle, stage_code=stage_code, actor=actor, role=role, **data)
+
+
+def _select(*, cycle, stage_code, actor, role, advancing, reason=""):
+    return services.stage_select(cycle=cycle, stage=stage_code, advancing=advancing, actor=actor, reason=reason)
+
+
+register_cycle_action("select", label="确定进入下一环节的名单", perform=_select,
+                      done=lambda r: f"{len(r['advanced'])} 件进入下一环节，{len(r['not_advanced'])} 件未进入。")

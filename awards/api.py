@@ -313,18 +313,17 @@ def cycle_list(request):
 @extend_schema(tags=TAGS, summary="发布环节公示名单", request=PublishListSerializer, responses={201: NoticeBriefSerializer, **ERRORS})
 @api_view(["POST"])
 def cycle_publish_list(request, pk):
-    from publicity.windows import publish_stage_list
-
+    publish = actions.cycle_action("publish_list")  # publicity's action, registered with awards
     data = _valid(PublishListSerializer, request)
     if data["body"]:
         body = next((b for b in selectors.precheck_bodies(request.user) if b.pk == data["body"]), None)
         routed = selectors.precheck_queue(request.user).filter(cycle_id=pk).first()
         if body is None or routed is None:
             raise Http404("评选届次不存在。")
-        notice = publish_stage_list(cycle=routed.cycle, stage_code=data["stage"], actor=request.user, role="precheck", body=body)
+        notice = publish.perform(cycle=routed.cycle, stage_code=data["stage"], actor=request.user, role="precheck", body=body)
     else:
         cycle = selectors.cycle_for_office(request.user, pk)
-        notice = publish_stage_list(cycle=cycle, stage_code=data["stage"], actor=request.user, role="office")
+        notice = publish.perform(cycle=cycle, stage_code=data["stage"], actor=request.user, role="office")
     return Response(NoticeBriefSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

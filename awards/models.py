@@ -8,6 +8,8 @@ from django.db import models
 from core.crypto import EncryptedTextField
 from jurisdictions.models import Award, Body, Jurisdiction, Ruleset
 
+from .enums import TERMINAL, Status  # noqa: F401  (Status is imported from here by the other apps)
+
 
 class ApplicantKind(models.TextChoices):
     ORGANIZATION = "organization", "组织"
@@ -88,23 +90,6 @@ class Cycle(models.Model):
 
     def __str__(self):
         return f"{self.award.name} {self.year}年（第{self.number}届）"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PENDING = "pending", "待办理"
-    APPROVED = "approved", "已通过，待公示/推进"
-    IN_PUBLICITY = "in_publicity", "公示中"
-    HELD = "held", "异议处理中（暂停）"
-    RETURNED = "returned", "退回补正"
-    WITHDRAWN = "withdrawn", "已撤回"
-    REJECTED = "rejected", "未通过"
-    NOT_ADVANCED = "not_advanced", "未进入下一环节"
-    AWARDED = "awarded", "已获奖"
-    REVOKED = "revoked", "已撤销"
-
-
-TERMINAL = {Status.WITHDRAWN, Status.REJECTED, Status.NOT_ADVANCED, Status.REVOKED}
 
 
 class Application(models.Model):

@@ -16,9 +16,10 @@ from core import clock
 from core.audit import log_action, log_actions_bulk
 from core.errors import InvalidTransition, NotPermitted
 from jurisdictions.calendar import deadline_after
-from jurisdictions.rules import STAGE_LABELS, Rules
+from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
 
 from . import permissions
+from .enums import ACTIVE
 from .models import Application, StageEvent, Status
 
 S = Status
@@ -44,7 +45,6 @@ def _a(label, sources, target, roles, **kw):
     return Action(label, frozenset(sources), target, frozenset(roles), **kw)
 
 
-ACTIVE = {S.DRAFT, S.PENDING, S.APPROVED, S.IN_PUBLICITY, S.HELD, S.RETURNED}
 TABLE: dict[str, Action] = {
     "submit": _a("提交申报", {S.DRAFT}, NEXT, {"applicant"}),
     "approve": _a("审查通过", {S.PENDING}, S.APPROVED, {STAGE_ACTOR}),
@@ -82,9 +82,9 @@ def _stage_due(rules: Rules, stage_code: str, current_due, today):
     stage = rules.stage(stage_code)
     if stage.deadline:
         return deadline_after(today, stage.deadline.length, stage.deadline.unit)
-    # A deadline that spans several stages (二连浩特 第十八条: material review through defense) carries on.
+    # A deadline that spans several stages (material review through defense, say) carries on.
     for previous in rules.stages[: rules.stage_codes.index(stage_code)]:
-        through = previous.data.get("deadline", {}).get("through") if previous.deadline else None
+        through = previous.deadline.through if previous.deadline else None
         if through and rules.stage_codes.index(through) >= rules.stage_codes.index(stage_code):
             return current_due
     return None
@@ -166,8 +166,7 @@ def move(application: Application, *, action: str, actor, role: str, reason: str
 
 
 def _role_names(roles) -> str:
-    names = {"office": "质量奖办公室", "precheck": "初审机构", "committee": "评审委员会", "applicant": "申报单位/个人", "system": "系统"}
-    return "或".join(names.get(r, r) for r in sorted(roles))
+    return "或".join(ACTOR_LABELS.get(r, r) for r in sorted(roles))
 
 
 def transition_system_bulk(items, *, action: str) -> list[Application]:

@@ -133,7 +133,7 @@ def agency_contract_sign(*, cycle: Cycle, agency: Body, actor, procurement_docum
     party. The ruleset says whether the award uses agencies and whether procurement is required."""
     award = cycle.award
     _require_office(actor, award, "委托评审机构")
-    rule = Rules(cycle.ruleset.data).data.get("review_agency")
+    rule = Rules(cycle.ruleset.data).review_agency
     if not rule:
         raise DomainError(f"{award.name}的管理办法未规定委托第三方评审机构。", code="no_review_agency")
     if agency.kind != BodyKind.REVIEW_AGENCY or agency.jurisdiction_id != award.jurisdiction_id:
@@ -254,7 +254,7 @@ def prize_payment_record(*, grant: Grant, actor, amount, paid_on: dt.date, docum
 
 def spending_uses(grant: Grant) -> tuple[list[str], str | None]:
     rules = grant_rules(grant)
-    spending = ((rules.data.get("prize") or {}).get("spending") or {}) if rules else {}
+    spending = rules.prize_spending if rules else {}
     return list(spending.get("uses") or []), spending.get("article")
 
 

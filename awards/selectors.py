@@ -12,17 +12,15 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from core import clock
-from core.errors import DomainError
 from jurisdictions.calendar import UNIT_LABELS, compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
-from jurisdictions.rules import STAGE_LABELS, Rules
+from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
 
 from . import eligibility
 from .models import Applicant, ApplicantKind, Application, Cycle, Grant, Material, StageEvent, Status
+from .enums import LIVE, WORKING  # noqa: F401  (pages read the groups as selectors.LIVE/WORKING)
 from .pipeline import TABLE, available_actions
 
-LIVE = (Status.PENDING, Status.APPROVED, Status.IN_PUBLICITY, Status.HELD, Status.RETURNED)
-WORKING = (Status.PENDING, Status.APPROVED)  # statuses a checker still has to act on
 APPLICANT_ACTIONS = {"submit", "resubmit", "withdraw"}
 ROLE_PAGES = {
     "office": ("/office/", "评选管理"), "precheck": ("/precheck/", "初审工作台"), "supervisor": ("/supervision/", "监督查询"),
@@ -54,7 +52,7 @@ def workspace_roles(user) -> list[dict]:
         rows.append({"role": m.get_role_display(), "code": m.role, "body": m.body.name,
                      "jurisdiction": m.body.jurisdiction.name, "url": url, "page": page})
     for a in applicants_of(user):
-        rows.append({"role": "申报单位/个人", "code": "applicant", "body": a.name, "jurisdiction": a.county.name,
+        rows.append({"role": ACTOR_LABELS["applicant"], "code": "applicant", "body": a.name, "jurisdiction": a.county.name,
                      "url": "/apply/", "page": "我的申报"})
     return rows
 
@@ -362,9 +360,8 @@ def funnel_chart(rows: list[dict], width: int = 560, bar: int = 20, gap: int = 8
 
 
 def cycle_deadlines(cycle: Cycle, today: dt.date | None = None) -> list[dict]:
-    """Dates ahead: filing deadline, stage due dates of live applications, last days of open notices."""
-    from publicity.models import Notice
-
+    """Dates ahead: filing deadline and the stage due dates of live applications (publicity adds the last days
+    of its open notices to the office's cycle page)."""
     today = today or clock.today()
     out = []
     if cycle.filing_deadline >= today:
@@ -373,8 +370,6 @@ def cycle_deadlines(cycle: Cycle, today: dt.date | None = None) -> list[dict]:
             .values("stage", "stage_due").annotate(n=Count("id")).order_by("stage_due"))
     for d in dues:
         out.append({"day": d["stage_due"], "label": f"{STAGE_LABELS.get(d['stage'], d['stage'])}办理期限（{d['n']}件）", "kind": "due"})
-    for n in Notice.objects.filter(cycle=cycle, state=Notice.State.OPEN, last_day__isnull=False, last_day__gte=today).order_by("last_day"):
-        out.append({"day": n.last_day, "label": f"公示期满：{n.title}", "kind": "notice"})
     return sorted(out, key=lambda d: d["day"])
 
 
@@ -392,12 +387,6 @@ def month_calendar(year: int, month: int, events: list[dict]) -> dict:
 def overdue_applications(cycle: Cycle, today: dt.date | None = None):
     today = today or clock.today()
     return (_app_related(cycle.applications.filter(status__in=WORKING, stage_due__lt=today)).order_by("stage_due", "reference"))
-
-
-def open_objection_count(cycle: Cycle) -> int:
-    from publicity.models import Objection
-
-    return Objection.objects.filter(notice__cycle=cycle, state__in=Objection.OPEN_STATES).count()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -456,19 +445,15 @@ def stage_queue(user, cycle: Cycle, stage_code: str, *, memberships=None) -> lis
     return rows
 
 
-def stage_ranking_rows(cycle: Cycle, stage_code: str, apps: list[Application]) -> list[dict]:
-    """The selection form's rows, best first by the review ranking when the review app has one."""
-    try:
-        from review.selectors import stage_ranking
-        ranking = stage_ranking(cycle, stage_code)
-    except (ImportError, DomainError):
-        ranking = []
+def stage_ranking_rows(apps: list[Application], ranking: list[tuple[int, int, object]]) -> list[dict]:
+    """The selection form's rows: the stage's applications best first by the review's ranking ((application
+    id, rank, total) tuples, which the review app contributes to the stage page), the unranked after them."""
     by_pk = {a.pk: a for a in apps}
     rows, seen = [], set()
-    for r in ranking:
-        app = by_pk.get(r.application.pk)
+    for pk, rank, total in ranking:
+        app = by_pk.get(pk)
         if app is not None:
-            rows.append({"app": app, "rank": r.rank, "total": r.total})
+            rows.append({"app": app, "rank": rank, "total": total})
             seen.add(app.pk)
     rows += [{"app": a, "rank": None, "total": None} for a in apps if a.pk not in seen]
     return rows

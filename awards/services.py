@@ -15,9 +15,10 @@ from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules
 from jurisdictions.selectors import ruleset_in_force
 
-from . import eligibility, permissions
+from . import eligibility, permissions, signals
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
                      PerformanceReport, StageOpinion, Status, SupplementRequest)
+from .enums import WORKING
 from .pipeline import move
 from .validators import validate_credit_code, validate_id_number
 
@@ -101,7 +102,7 @@ def applicant_add_member(*, applicant: Applicant, actor, new_user) -> ApplicantM
 def cycle_year_allowed(award: Award, rules: Rules, year: int) -> tuple[bool, str]:
     last = award.cycles.order_by("-year").first()
     if last is not None and year < last.year + rules.cycle_years:
-        return False, f"本奖项每 {rules.cycle_years} 年评选一次（{rules.data['cycle']['article']}），上一届为 {last.year} 年，{last.year + rules.cycle_years} 年前不是评选年度。"
+        return False, f"本奖项每 {rules.cycle_years} 年评选一次（{rules.cycle_article}），上一届为 {last.year} 年，{last.year + rules.cycle_years} 年前不是评选年度。"
     alt = rules.alternation
     if alt and year in alt.get("region_award_years", []):
         return False, f"{year} 年是{alt['name']}的评选年度，本奖项与其交替组织（{alt['article']}）。"
@@ -123,7 +124,7 @@ def cycle_open(*, award: Award, actor, year: int, filing_deadline: dt.date, plan
     if not ok and not override_reason.strip():
         raise DomainError(why + " 如确需启动，请填写理由。", code="not_a_cycle_year", field="year")
     announcement = rules.stage("announcement") if rules.has_stage("announcement") else None
-    approval = (announcement.data.get("requires_plan_approval") if announcement else None)
+    approval = announcement.plan_approval if announcement else None
     if approval and not (plan_approval_document and plan_approval_date):
         raise DomainError(f"启动评选前须将实施方案报{approval['body']}批准（{approval['article']}），请填写批准文号和日期。",
                           article=approval["article"], field="plan_approval_document")
@@ -142,9 +143,7 @@ def cycle_open(*, award: Award, actor, year: int, filing_deadline: dt.date, plan
                                      override_reason=override_reason if not ok else "", opened_by=actor)
         log_action("cycle.open", actor=actor, obj=cycle, role="office", jurisdiction_code=award.jurisdiction.code,
                    data={"ruleset_version": ruleset.version, "override_reason": override_reason if not ok else ""})
-        from publicity.windows import publish_call
-
-        publish_call(cycle=cycle, actor=actor)
+        signals.cycle_opened.send(sender=Cycle, cycle=cycle, actor=actor)  # publicity publishes the call
     return cycle
 
 
@@ -351,7 +350,7 @@ def opinion_record(*, application: Application, actor, role: str, kind: str, bod
 
 def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reason: str) -> dict:
     """好中选优: the office advances the chosen applications; the rest at this stage do not advance."""
-    apps = list(cycle.applications.filter(stage=stage, status__in=[Status.PENDING, Status.APPROVED]))
+    apps = list(cycle.applications.filter(stage=stage, status__in=WORKING))
     chosen = set(advancing)
     unknown = chosen - {a.pk for a in apps}
     if unknown:
@@ -386,9 +385,9 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
     for category in rules.categories:
         n = sum(1 for a in apps if a.category == category)
         if n > rules.quota(category):
-            raise DomainError(f"“{dict(ApplicantKind.choices)[category]}”类拟授奖 {n} 个，超过名额 {rules.quota(category)} 个（{rules.data['quota']['article']}）。")
+            raise DomainError(f"“{dict(ApplicantKind.choices)[category]}”类拟授奖 {n} 个，超过名额 {rules.quota(category)} 个（{rules.quota_article}）。")
     if rules.quota_total is not None and len(apps) > rules.quota_total:
-        raise DomainError(f"拟授奖 {len(apps)} 个，超过每届总数 {rules.quota_total} 个（{rules.data['quota']['article']}）。")
+        raise DomainError(f"拟授奖 {len(apps)} 个，超过每届总数 {rules.quota_total} 个（{rules.quota_article}）。")
     validity = rules.data.get("award_validity_years")
     grants = []
     with transaction.atomic():
@@ -405,20 +404,17 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
         cycle.save(update_fields=["status"])
         log_action("cycle.commend", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
                    data={"decision": decision_document, "grants": [g.serial for g in grants]})
-        from publicity.windows import publish_award_decision
-
-        publish_award_decision(cycle=cycle, actor=actor, grants=grants, decision_document=decision_document)
+        signals.cycle_commended.send(sender=Cycle, cycle=cycle, actor=actor, grants=grants,
+                                     decision_document=decision_document)  # publicity publishes the decision
     return grants
 
 
 def cycle_review_close(*, cycle: Cycle, actor) -> Cycle:
     """The cycle's review is over: panels dissolve and reviewers lose access (内蒙古 第九条、兴安盟 第九条)."""
-    from review.services import panels_dissolve
-
     if not permissions.office_of(actor, cycle.award):
         raise NotPermitted("只有办公室可以结束评审。")
     with transaction.atomic():
-        panels_dissolve(cycle=cycle, actor=actor)
+        signals.cycle_review_closing.send(sender=Cycle, cycle=cycle, actor=actor)  # review dissolves the panels
         cycle.review_closed_at = clock.now()
         cycle.save(update_fields=["review_closed_at"])
         log_action("cycle.review_close", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code)
@@ -465,9 +461,7 @@ def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
             ban.save()
         log_action("grant.revoke", actor=actor, obj=grant, role="office", jurisdiction_code=grant.award.jurisdiction.code,
                    data={"reason": reason, "ban": ban_rule, "recover": str(grant.prize_to_recover or "")})
-        from publicity.windows import publish_revocation
-
-        publish_revocation(grant=grant, actor=actor)
+        signals.grant_revoked.send(sender=Grant, grant=grant, actor=actor)  # publicity publishes the revocation
     return grant
 
 

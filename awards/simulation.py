@@ -18,10 +18,27 @@ from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
 from jurisdictions.rules import REVIEW_STAGES, Rules
 from jurisdictions.selectors import ruleset_in_force
 
-from . import services
-from .models import Application, Status
-from . import actions
+from . import actions, services
+from .enums import WORKING
+from .models import Application
 from .validators import CREDIT_CHARSET, credit_code_check_char, id_check_char
+
+# The players of the parts of a cycle that other apps own: review plays the experts and the committee
+# ("review_stage", "committee_vote"), publicity runs its deadline sweep ("sweep_deadlines"). They register
+# here from their AppConfig.ready(), so the rehearsal drives them without awards importing them.
+PLAYERS: dict = {}
+
+
+def register_player(name: str, play) -> None:
+    PLAYERS[name] = play
+
+
+def player(name: str):
+    try:
+        return PLAYERS[name]
+    except KeyError:
+        raise DomainError(f"演练缺少“{name}”环节的执行程序（其所属应用未安装）。") from None
+
 
 SIM_PASSWORD = "Zlj-sim-2026!"
 SURNAMES = "王李张刘陈杨赵黄周吴"
@@ -92,12 +109,10 @@ class Simulation:
         self.day = day
 
     def sweep_after(self, closes_at: dt.datetime):
-        from publicity.tasks import sweep_deadlines
-
         moment = closes_at + dt.timedelta(minutes=1)
         clock.set_now(moment)
         self.day = moment.astimezone(clock.SHANGHAI).date()
-        sweep_deadlines.apply()  # the real deadline task, run in-process at the simulated time
+        player("sweep_deadlines")()  # the real deadline task, run in-process at the simulated time
         self.at(add_working_days(self.day - dt.timedelta(days=1), 1))
 
     def next_day(self, n: int = 1):
@@ -217,7 +232,7 @@ class Simulation:
         return self.office, "office"
 
     def _live(self, stage_code):
-        return list(Application.objects.filter(cycle=self.cycle, stage=stage_code, status__in=[Status.PENDING, Status.APPROVED])
+        return list(Application.objects.filter(cycle=self.cycle, stage=stage_code, status__in=WORKING)
                     .select_related("applicant", "route_body").order_by("reference"))
 
     def _run_stage(self, stage):
@@ -269,15 +284,14 @@ class Simulation:
             self.grants = services.commend(cycle=self.cycle, actor=self.office, decision_document=f"演练表彰〔{self.cycle.year}〕1号", date=self.day)
         window = stage.publicity or stage.public_comment
         if window and self._live(stage.code) and stage.code != "commendation":
-            from publicity.windows import publish_stage_list
-
+            publish = actions.cycle_action("publish_list")
             bodies = {a.route_body for a in self._live(stage.code)} if stage.actor == "precheck" else {None}
             notices = []
             for body in bodies:
                 actor, role = (self._actor_for(next(a for a in self._live(stage.code) if a.route_body == body), stage)
                                if body is not None else (self.office, "office"))
                 self.next_day(1)
-                notices.append(publish_stage_list(cycle=self.cycle, stage_code=stage.code, actor=actor, role=role, body=body))
+                notices.append(publish.perform(cycle=self.cycle, stage_code=stage.code, actor=actor, role=role, body=body))
             entry["notice"] = self._notice_dict(notices[0])
             if len(notices) > 1:
                 entry["notices"] = [self._notice_dict(n) for n in notices]
@@ -288,12 +302,8 @@ class Simulation:
         self.timeline.append(entry)
 
     def _rank(self, stage_code, apps):
-        try:
-            from review.simulation import run_review_stage
-        except ImportError:
-            run_review_stage = None
-        if run_review_stage is not None and stage_code in REVIEW_STAGES:
-            rows = run_review_stage(self.cycle, stage_code, rng=self.rng, actor_office=self.office)
+        if stage_code in REVIEW_STAGES:
+            rows = player("review_stage")(self.cycle, stage_code, rng=self.rng, actor_office=self.office)
             return [(row.application, row.total) for row in rows]
         return sorted(((a, self.rng.randint(450, 900)) for a in apps), key=lambda t: -t[1])
 
@@ -321,11 +331,7 @@ class Simulation:
         return chosen
 
     def _vote(self, apps) -> dict[int, bool]:
-        try:
-            from review.simulation import run_committee_vote
-        except ImportError:
-            return {a.pk: True for a in apps}
-        return run_committee_vote(self.cycle, apps, rng=self.rng)
+        return player("committee_vote")(self.cycle, apps, rng=self.rng)
 
     def _result(self) -> dict:
         grants = getattr(self, "grants", [])

@@ -26,7 +26,7 @@ from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, Cy
                     ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
                     SupplementRequestForm, add_domain_error)
 from .models import Applicant, Status
-from . import actions
+from . import actions, signals
 from .pipeline import TABLE
 
 
@@ -37,10 +37,9 @@ def _wants_json(request) -> bool:
 # ---- workspace -------------------------------------------------------------------------------------------
 @login_required
 def workspace(request):
-    from publicity.selectors import reminders_for
-
     roles = selectors.workspace_roles(request.user)
-    return render(request, "awards/workspace.html", {"roles": roles, "reminders": list(reminders_for(request.user))})
+    extra = signals.contributions(signals.workspace_page, user=request.user)  # publicity's reminders
+    return render(request, "awards/workspace.html", {"roles": roles, "reminders": extra.get("reminders", [])})
 
 
 # ---- applicant: registration -----------------------------------------------------------------------------
@@ -224,27 +223,10 @@ def application_detail(request, pk):
         "withdraw_form": ReasonForm(), "answer_form": SupplementAnswerForm(),
         "step_label": next((s["label"] for s in steps if s["code"] == step), "申报进度"),
         "rules": rules,
-        "feedback": _applicant_feedback_links(app, rules) if step == "status" else None,
+        "feedback": (signals.contributions(signals.applicant_status_page, application=app, rules=rules).get("feedback")
+                     if step == "status" else None),
     }
     return render(request, "awards/application.html", context, status=status_code)
-
-
-def _applicant_feedback_links(app, rules) -> dict | None:
-    """What the status page offers once experts have reviewed the application: the feedback report (scores by
-    item, strengths, opportunities) and, where the ruleset provides two-way feedback (二连浩特 第二十六条),
-    the page to rate the reviewers' discipline. One or two queries."""
-    from review.models import Assignment, StageResult
-
-    if app.status == "draft":
-        return None
-    reviewed = StageResult.objects.filter(application=app).exists()
-    two_way = rules.data.get("two_way_feedback") or {}
-    rate = bool(two_way) and Assignment.objects.filter(application=app, revoked_at__isnull=True).exists()
-    if not (reviewed or rate):
-        return None
-    return {"report": reverse("review-feedback-report", args=[app.pk]) if reviewed else None,
-            "rate": reverse("review-applicant-feedback", args=[app.pk]) if rate else None,
-            "rate_article": two_way.get("article", "")}
 
 
 @login_required
@@ -265,7 +247,7 @@ def application_withdraw(request, pk):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.withdraw(application=app, actor=request.user, reason=form.cleaned_data["reason"])
+            actions.perform("withdraw", application=app, actor=request.user, role="applicant", reason=form.cleaned_data["reason"])
             messages.success(request, "申报已撤回。")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -281,7 +263,7 @@ def application_supplement(request, pk):
     form = SupplementAnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.supplement_answer(application=app, actor=request.user, answer=form.cleaned_data["answer"])
+            actions.perform("resubmit", application=app, actor=request.user, role="applicant", reason=form.cleaned_data["answer"])
             messages.success(request, "补正材料已重新提交。")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -355,12 +337,11 @@ def precheck_publish(request):
     cycle = selectors.precheck_queue(request.user).filter(cycle_id=request.POST.get("cycle") or 0).first()
     if body is None or cycle is None:
         raise Http404("名单不存在。")
-    from publicity.windows import publish_stage_list
-
     try:
-        notice = publish_stage_list(cycle=cycle.cycle, stage_code=request.POST.get("stage", ""), actor=request.user,
-                                    role="precheck", body=body)
-        messages.success(request, f"已发布公示：{notice.title}（{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}）。")
+        publish = actions.cycle_action("publish_list")
+        notice = publish.perform(cycle=cycle.cycle, stage_code=request.POST.get("stage", ""), actor=request.user,
+                                 role="precheck", body=body)
+        messages.success(request, publish.done(notice))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("awards:precheck-home")
@@ -497,7 +478,8 @@ def office_cycle(request, pk):
     rules = Rules(cycle.ruleset.data)
     today = clock.today()
     funnel = selectors.cycle_funnel(cycle)
-    deadlines = selectors.cycle_deadlines(cycle, today)
+    extra = signals.contributions(signals.office_cycle_page, cycle=cycle, today=today)  # notices, objections
+    deadlines = sorted(selectors.cycle_deadlines(cycle, today) + extra.get("dates", []), key=lambda d: d["day"])
     try:
         month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01") if request.GET.get("month") else None
     except ValueError:
@@ -518,7 +500,7 @@ def office_cycle(request, pk):
         "cycle": cycle, "rules": rules, "funnel": funnel, "chart": selectors.funnel_chart(funnel), "deadlines": deadlines,
         "calendar": selectors.month_calendar(month.year, month.month, deadlines), "month": month,
         "prev_month": prev_month, "next_month": next_month,
-        "overdue": list(selectors.overdue_applications(cycle, today)), "objections": selectors.open_objection_count(cycle),
+        "overdue": list(selectors.overdue_applications(cycle, today)), "objections": extra.get("objections", 0),
         "planner": planner, "plan": plan, "plan_error": plan_error, "committee_stage": committee_stage, "today": today,
         "has_review_pages": _has_url("review-stage"),
     })
@@ -549,38 +531,28 @@ def office_stage(request, pk, code):
     if request.method == "POST":
         what = request.POST.get("what")
         try:
-            if what == "publish":
-                from publicity.windows import publish_stage_list
-
-                notice = publish_stage_list(cycle=cycle, stage_code=code, actor=request.user, role="office")
-                messages.success(request, f"已发布公示：{notice.title}（{notice.first_day:%Y-%m-%d} 至 {notice.last_day:%Y-%m-%d}）。")
-                return redirect(request.path)
-            if what == "vote_open" and code == "deliberation":
-                from review.services import vote_open
-
-                chosen = {int(x) for x in request.POST.getlist("candidate") if x.isdigit()}
-                apps = [r["app"] for r in selectors.stage_queue(request.user, cycle, code, memberships=memberships)
-                        if r["app"].pk in chosen and r["app"].status in selectors.WORKING]
-                vote = vote_open(cycle=cycle, applications=apps, actor=request.user,
-                                 title=(request.POST.get("title") or "").strip()[:120])
-                messages.success(request, f"已发起表决“{vote.title}”，{len(apps)} 件申报以盲评编号提交委员会。")
-                return redirect("review-ballot", vote_pk=vote.pk)
-            if what == "vote_apply" and code == "deliberation":
-                from review.models import CommitteeVote
-                from review.services import vote_apply
-
-                vote = get_object_or_404(CommitteeVote, pk=request.POST.get("vote") or 0, cycle=cycle)
-                done = vote_apply(vote=vote, actor=request.user)
-                messages.success(request, f"已按表决结果办理：{len(done['advanced'])} 件通过进入下一环节，"
-                                          f"{len(done['not_advanced'])} 件未通过。")
-                return redirect(request.path)
+            if what in ("publish", "vote_open", "vote_apply"):
+                name = {"publish": "publish_list"}.get(what, what)
+                action = actions.cycle_action(name)
+                data = {}
+                if what == "vote_open":
+                    chosen = {int(x) for x in request.POST.getlist("candidate") if x.isdigit()}
+                    data = {"title": (request.POST.get("title") or "").strip()[:120],
+                            "applications": [r["app"] for r in selectors.stage_queue(request.user, cycle, code, memberships=memberships)
+                                             if r["app"].pk in chosen and r["app"].status in selectors.WORKING]}
+                elif what == "vote_apply":
+                    data = {"vote": request.POST.get("vote") or ""}
+                result = action.perform(cycle=cycle, stage_code=code, actor=request.user, role="office", **data)
+                messages.success(request, action.done(result))
+                return redirect(reverse("review-ballot", args=[result.pk]) if what == "vote_open" else request.path)
             if what == "select":
                 select_form = StageSelectForm(request.POST)
                 if select_form.is_valid():
                     chosen = [int(x) for x in request.POST.getlist("advance") if x.isdigit()]
-                    result = services.stage_select(cycle=cycle, stage=code, advancing=chosen, actor=request.user,
-                                                   reason=select_form.cleaned_data["reason"] or "按好中选优原则确定")
-                    messages.success(request, f"{len(result['advanced'])} 件进入下一环节，{len(result['not_advanced'])} 件未进入。")
+                    select = actions.cycle_action("select")
+                    result = select.perform(cycle=cycle, stage_code=code, actor=request.user, role="office", advancing=chosen,
+                                            reason=select_form.cleaned_data["reason"] or "按好中选优原则确定")
+                    messages.success(request, select.done(result))
                     return redirect(request.path)
                 status = 400
             else:
@@ -605,8 +577,10 @@ def office_stage(request, pk, code):
     is_review = code in ("material_review", "on_site_review", "defense", "composite_evaluation", "qualification_review") and stage.actor == "office"
     window = stage.publicity or stage.public_comment
     selection = None
+    live = [r["app"] for r in rows if r["app"].status in selectors.WORKING]
+    extra = signals.contributions(signals.office_stage_page, cycle=cycle, stage_code=code, applications=live)  # review's
     if is_review and not window:
-        selection = selectors.stage_ranking_rows(cycle, code, [r["app"] for r in rows if r["app"].status in selectors.WORKING])
+        selection = selectors.stage_ranking_rows(live, extra.get("ranking", []))
         cut = select_form["cut"].value() if select_form.is_bound else request.GET.get("cut")
         try:
             cut = int(cut) if cut not in (None, "") else None
@@ -620,18 +594,9 @@ def office_stage(request, pk, code):
         "cycle": cycle, "stage": stage, "code": code, "rows": rows, "window": window, "approved": approved,
         "selection": selection, "select_form": select_form, "stages": rules.stages,
         "review_url": reverse("review-stage", args=[cycle.pk, code]) if _has_url("review-stage") and code in ("material_review", "on_site_review", "defense") else None,
-        "votes": _cycle_votes(cycle) if code == "deliberation" else None,
-        "candidates": [r["app"] for r in rows if r["app"].status in selectors.WORKING] if code == "deliberation" else None,
+        "votes": extra.get("votes"),
+        "candidates": live if "votes" in extra else None,
     }, status=status)
-
-
-def _cycle_votes(cycle):
-    from django.db.models import Count, Q
-
-    from review.models import CommitteeVote
-
-    return list(CommitteeVote.objects.filter(cycle=cycle).annotate(
-        n_items=Count("items"), n_passed=Count("items", filter=Q(items__passed=True))).order_by("-opened_at"))
 
 
 @login_required
@@ -690,7 +655,7 @@ def office_revoke(request, pk):
     grant = selectors.grant_for_office(request.user, pk)
     rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
     reasons = [(r["reason"], f"{BAN_REASONS.get(r['reason'], r['reason'])}（{r.get('article') or ''}）")
-               for r in (rules.data.get("revocation", []) if rules else [])]
+               for r in (rules.revocations if rules else [])]
     form = RevokeForm(request.POST or None, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core import views as core_views
+from config.health import healthz
+from jurisdictions import views as jurisdiction_views
 
 api_v1 = [
     path("", include("core.api_urls")),
@@ -14,8 +15,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("", core_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("", jurisdiction_views.home, name="home"),
     path("accounts/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -8,9 +8,8 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from .calendar import UNIT_LABELS
-from .rules import BAN_REASONS, CATEGORY_LABELS, STAGE_CODES, STAGE_LABELS
+from .rules import ACTOR_LABELS, BAN_REASONS, CATEGORY_LABELS, STAGE_CODES, STAGE_LABELS
 
-ACTOR_LABELS = {"office": "质量奖办公室", "applicant": "申报单位", "precheck": "初审部门", "committee": "评审委员会/领导小组"}
 PERIOD_UNITS = {"years": "年", "cycles": "届"}
 LEVEL_LABELS = {"county": "县级（旗、县、县级市、区）", "prefecture": "地市级（盟、地区、地级市）", "province": "省级"}
 BODY_LABELS = {

@@ -48,6 +48,10 @@ CATEGORY_LABELS = {"organization": "组织", "individual": "个人"}
 BAN_REASONS = {"fraud": "弄虚作假", "bribery": "欺骗、贿赂等不正当手段", "serious_accident": "获奖后发生较大及以上事故或严重违法"}
 WINDOW_KEYS = ("publicity", "public_comment", "deadline")
 ACTORS = ("office", "applicant", "precheck", "committee")
+#: who acts on an application, by the code a ruleset's stage and the transition table use: the one source of
+#: these labels for pages, messages and the ruleset's presentation ("system" is the deadline sweep).
+ACTOR_LABELS = {"office": "质量奖办公室", "applicant": "申报单位/个人", "precheck": "初审机构",
+                "committee": "评审委员会（领导小组）", "system": "系统"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +60,14 @@ class WindowRule:
     unit: str
     article: str | None
     minimum: bool = True
+    through: str | None = None  # a deadline that spans the stages up to this one (e.g. material review through defense)
 
     @classmethod
     def from_data(cls, data: dict | None) -> "WindowRule | None":
         if not data:
             return None
-        return cls(int(data["length"]), data["unit"], data.get("article"), bool(data.get("minimum", True)))
+        return cls(int(data["length"]), data["unit"], data.get("article"), bool(data.get("minimum", True)),
+                   data.get("through"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +84,11 @@ class StageRule:
     @property
     def label(self) -> str:
         return self.name or STAGE_LABELS[self.code]
+
+    @property
+    def plan_approval(self) -> dict | None:
+        """The body that must approve the cycle's plan before the call ({"body", "article"}), if any."""
+        return self.data.get("requires_plan_approval") or None
 
 
 class Rules:
@@ -205,6 +216,45 @@ class Rules:
     @property
     def committee(self) -> dict:
         return self.data.get("committee") or {"quorum": "2/3", "majority": "1/2"}
+
+    # what code needs of the regulation's text: each accessor names the section it reads
+    @property
+    def cycle_article(self) -> str:
+        return (self.data.get("cycle") or {}).get("article") or ""
+
+    @property
+    def quota_article(self) -> str:
+        return (self.data.get("quota") or {}).get("article") or ""
+
+    @property
+    def award_validity(self) -> dict | None:
+        """How long a title is valid ({"length", "unit", "article"}), or None when the regulation says nothing."""
+        return self.data.get("award_validity_years") or None
+
+    @property
+    def revocations(self) -> list[dict]:
+        """The revocation cases the regulation lists ({"reason", "article", ...}), in its order."""
+        return list(self.data.get("revocation") or [])
+
+    @property
+    def objections(self) -> dict:
+        """The objection procedure (who may object, in what form, the review deadline)."""
+        return self.data.get("objections") or {}
+
+    @property
+    def two_way_feedback(self) -> dict:
+        """Applicants rate the reviewers' discipline, where the regulation provides it ({} otherwise)."""
+        return self.data.get("two_way_feedback") or {}
+
+    @property
+    def review_agency(self) -> dict | None:
+        """A review agency entrusted by contract, where the regulation allows one."""
+        return self.data.get("review_agency") or None
+
+    @property
+    def prize_spending(self) -> dict:
+        """What the prize money may be spent on and the reporting that goes with it ({} when unregulated)."""
+        return (self.data.get("prize") or {}).get("spending") or {}
 
     def criteria_code(self, category: str) -> str | None:
         return (self.data.get("criteria") or {}).get(category)

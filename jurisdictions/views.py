@@ -184,3 +184,8 @@ def calendar_admin(request):
         "declared": declared, "known": year_ranges(known_years()),
         "overrides": list(selectors.calendar_overrides().select_related("created_by")),
     })
+
+
+def home(request):
+    """The public home page: every award with its current cycle."""
+    return render(request, "core/home.html", {"awards": selectors.awards_public()})

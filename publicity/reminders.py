@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
+from awards.enums import WORKING
 from awards.models import Application, Cycle, Grant, Status
 from core import clock
 from jurisdictions.calendar import add_working_days
@@ -83,7 +84,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         horizon = add_working_days(today, 2)
     except Exception:  # a year the calendar does not know yet: remind only about overdue work
         horizon = today
-    due = Application.objects.filter(status__in=[Status.PENDING, Status.APPROVED], stage_due__isnull=False, stage_due__lte=horizon) \
+    due = Application.objects.filter(status__in=WORKING, stage_due__isnull=False, stage_due__lte=horizon) \
         .select_related("cycle__award", "route_body")
     for app in due:
         stage = Rules(app.cycle.ruleset.data).stage(app.stage)

@@ -8,10 +8,11 @@ from core import clock
 
 
 def flag_overdue(now: dt.datetime) -> int:
-    from awards.models import Application, Status
+    from awards.enums import WORKING
+    from awards.models import Application
 
     today = now.astimezone(clock.SHANGHAI).date()
-    return Application.objects.filter(status__in=[Status.PENDING, Status.APPROVED], stage_due__lt=today).count()
+    return Application.objects.filter(status__in=WORKING, stage_due__lt=today).count()
 
 
 def run_sweep(now: dt.datetime | None = None) -> dict:

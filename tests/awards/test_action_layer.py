@@ -85,7 +85,7 @@ START = {
     "approve": ("pre_check", Status.PENDING), "reject": ("pre_check", Status.PENDING),
     "request_supplement": ("pre_check", Status.PENDING), "resubmit": ("pre_check", Status.RETURNED),
     "publish": ("pre_check", Status.APPROVED), "close_publicity": ("pre_check", Status.IN_PUBLICITY),
-    "hold": ("pre_check", Status.IN_PUBLICITY), "release": ("publicity", Status.HELD), "remove": ("publicity", Status.HELD),
+    "hold": ("pre_check", Status.IN_PUBLICITY), "release": ("pre_check", Status.HELD), "remove": ("pre_check", Status.HELD),
     "advance": ("material_review", Status.PENDING), "not_advance": ("material_review", Status.PENDING),
     "award": ("commendation", Status.PENDING), "withdraw": ("pre_check", Status.PENDING), "revoke": ("commendation", Status.AWARDED),
 }
@@ -131,3 +131,60 @@ def test_award_through_the_api_is_refused_with_where_it_is_done(world):
     assert r.status_code == 400 and r.json()["code"] == "not_here"
     assert "表彰决定" in r.json()["detail"]
     assert Application.objects.get(pk=app.pk).status == Status.PENDING
+
+
+# The pages each role acts from: the checker's review page (pre-check and office) and the applicant's own
+# withdraw and supplement pages. What a page posts is what its buttons and forms post.
+def _page_post(client, role, app, name):
+    if role == "precheck":
+        return client.post(f"/precheck/{app.pk}/", {"action": name, "reason": "理由一\n理由二"})
+    if role == "office":
+        return client.post(f"/office/applications/{app.pk}/", {"action": name, "reason": "理由一\n理由二"})
+    if name == "withdraw":
+        return client.post(f"/apply/{app.pk}/withdraw/", {"reason": "理由一"})
+    if name == "resubmit":
+        return client.post(f"/apply/{app.pk}/supplement/", {"answer": "已补正"})
+    return client.post(f"/apply/{app.pk}/", {"action": name, "reason": "理由一"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["applicant", "precheck", "office"])
+@pytest.mark.parametrize("name", sorted(set(pipeline.TABLE) - {"submit"}))
+def test_every_action_through_the_pages_completes_or_is_refused_unchanged(client, world, name, role):
+    """As through the API: the action is done with its effects, or the page refuses it (a message, a 4xx or
+    a redirect back) and nothing changed. Actions that cannot be done from one application never are."""
+    stage, status = START[name]
+    app = _put(world["app"], stage, status)
+    events = StageEvent.objects.filter(application=app).count()
+    client.force_login(world[role])
+    r = _page_post(client, role, app, name)
+    after = Application.objects.get(pk=app.pk)
+    assert r.status_code in (200, 302, 400, 403, 404, 405), r.status_code
+    done = StageEvent.objects.filter(application=app, action=name).exists()
+    if done:
+        assert pipeline.TABLE[name].per_application and actions.REGISTRY[name].perform is not None
+        assert (after.stage, after.status) != (stage, status)
+        if name == "request_supplement":
+            assert after.supplement_requests.get().items == ["理由一", "理由二"]
+        if name == "resubmit":
+            assert after.materials_version == 2
+        if name == "withdraw":
+            assert after.withdrawn_reason
+    else:
+        assert (after.stage, after.status) == (stage, status)
+        assert StageEvent.objects.filter(application=app).count() == events
+    if not pipeline.TABLE[name].per_application or pipeline.TABLE[name].roles == frozenset({"system"}):
+        assert not done, "an action that cannot be completed from one application was done from a page"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role,url", [("precheck", "/precheck/{pk}/"), ("office", "/office/applications/{pk}/")])
+def test_a_review_page_offers_only_actions_it_can_complete(client, world, role, url):
+    """列入公示 is not a button on the review page: the list is published for the stage (the defect that left
+    an application in publicity with no notice)."""
+    app = _put(world["app"], "pre_check", Status.APPROVED)
+    client.force_login(world[role])
+    html = client.get(url.format(pk=app.pk)).content.decode()
+    assert 'value="publish"' not in html
+    for name in ("award", "revoke", "release", "remove", "close_publicity", "hold"):
+        assert f'name="action" value="{name}"' not in html

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from awards import demo as awards_demo
 from jurisdictions import demo
 
 
@@ -21,13 +22,8 @@ class Command(BaseCommand):
         for username, display, role, _spec in demo.DEMO_STAFF:
             w(f"  {username:18s} {role:11s} {display}")
         w(f"  {'platform-admin':18s} {'superuser':11s} 平台运维管理员")
-        try:
-            from awards import demo as awards_demo
-
-            for username, role, display in getattr(awards_demo, "LOGINS", []):
-                w(f"  {username:18s} {role:11s} {display}")
-        except ImportError:
-            pass
+        for username, role, display in awards_demo.LOGINS:
+            w(f"  {username:18s} {role:11s} {display}")
         w("工作人员登录需动态口令（TOTP）。演示账户的当前口令 (current one-time code for a demo staff login):")
         w("  .venv/bin/python manage.py demo_otp xam-office")
         w("按 Ctrl-C 停止 (Ctrl-C stops web and worker).")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from awards import demo as awards_demo
 from jurisdictions import demo
 
 
@@ -8,10 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = demo.seed_staff()
-        try:
-            from awards import demo as awards_demo
-        except ImportError:
-            awards_demo = None
-        if awards_demo is not None and hasattr(awards_demo, "seed"):
-            awards_demo.seed(stdout=self.stdout)
+        awards_demo.seed(stdout=self.stdout)
         self.stdout.write(f"演示账户 {len(rows)} 个已就绪。")
