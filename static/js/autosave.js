@@ -28,8 +28,10 @@
               strengths: value(fs, "s_"), opportunities: value(fs, "o_")};
     });
   }
+  var held = null;  // a post held back until the draft request in flight has been answered
   function done() {
     saving = false;
+    if (held) { var release = held; held = null; release(); return; }
     if (again && !submitting) { again = false; save(); }
   }
   function save() {
@@ -60,10 +62,24 @@
   }
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
-  // a normal post (保存草稿 / 提交评分) sends the whole sheet itself; no draft request races it
+  // A normal post (保存草稿 / 提交评分) sends the whole sheet itself. No draft request may race it: an older
+  // draft saved after the post would change the scores being submitted. So the post waits for the draft
+  // request in flight, then goes (form.submit() fires no second submit event, so no second confirmation).
   form.addEventListener("submit", function (event) {
     if (event.defaultPrevented) { return; }
     submitting = true;
     clearTimeout(timer);
+    if (!saving) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    say("正在保存草稿，随后提交…");
+    held = function () {
+      if (submitter && submitter.name) {
+        var carried = document.createElement("input");
+        carried.type = "hidden"; carried.name = submitter.name; carried.value = submitter.value;
+        form.appendChild(carried);
+      }
+      form.submit();
+    };
   });
 })();

@@ -180,10 +180,22 @@ def test_the_score_sheet_autosaves_a_draft_and_asks_before_submitting(watched):
     assert w.dialogs == [("confirm", expected)]
     assert Assignment.objects.get(pk=assignment.pk).submitted_at is None
     assert w.messages() == ""
-    # 保存草稿 is not irreversible: it posts without asking
+    # 保存草稿 is not irreversible: it posts without asking. Clicked while a draft request is still in flight,
+    # the post waits for its answer, so an older draft can never land after the sheet that was posted.
+    held = []
+    page.route("**/api/v1/review/assignments/*/scores/", lambda route: held.append(route))
+    page.locator(f"[name=p_{first.pk}]").select_option("50")
+    page.get_by_text("正在保存草稿…").wait_for()
     page.get_by_role("button", name="保存草稿").click()
+    page.get_by_text("正在保存草稿，随后提交…").wait_for()
+    assert len(held) == 1 and len(w.dialogs) == 1
+    assert Score.objects.get(assignment=assignment, criterion=first).percent == 60  # neither has reached the server
+    held[0].continue_()
     page.locator("ul.messages").wait_for()
+    page.unroute("**/api/v1/review/assignments/*/scores/")
     assert "评分已保存（未提交）" in w.messages() and len(w.dialogs) == 1
+    assert Score.objects.get(assignment=assignment, criterion=first).percent == 50
+    assert Assignment.objects.get(pk=assignment.pk).submitted_at is None
 
     w.answer = "accept"
     page.get_by_role("button", name="提交评分").click()
