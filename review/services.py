@@ -239,9 +239,9 @@ def conflict_remove(*, declaration: ConflictDeclaration, reason: str, actor) -> 
         raise DomainError("撤回利益冲突申报须填写理由。", field="reason")
     data = {"expert": declaration.expert_id, "relation": declaration.relation, "organisation": declaration.organisation_name,
             "applicant": declaration.applicant_id, "reason": reason.strip()}
+    declaration.delete()
     log_action("conflict.remove", actor=actor, obj=declaration.expert, role="office",
                jurisdiction_code=declaration.expert.jurisdiction.code, data=data)
-    declaration.delete()
 
 
 @transaction.atomic
@@ -709,11 +709,12 @@ def vote_open(*, cycle: Cycle, applications: Sequence[Application], actor, title
 def vote_apply(*, vote: CommitteeVote, actor) -> dict:
     """After the vote is closed, the office carries its result into the pipeline: every item still at the
     deliberation stage advances when it passed and is recorded as not advancing otherwise (with the tally as
-    the reason). Items already acted on are left alone, so applying twice changes nothing."""
+    the reason). Items already acted on are left alone, so applying twice changes nothing. The vote row is
+    locked so two offices applying at once cannot both move an item."""
     from awards.pipeline import move
     from awards.selectors import WORKING
 
-    vote = CommitteeVote.objects.select_related("cycle__award").get(pk=vote.pk)
+    vote = CommitteeVote.objects.select_for_update(of=("self",)).select_related("cycle__award").get(pk=vote.pk)
     _require_office(actor, vote.cycle)
     if vote.is_open:
         raise DomainError("表决尚未结束，不能按结果办理。", code="vote_open")
@@ -731,6 +732,8 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
             why = "未达法定人数" if not item.quorum_met else "未获通过"
             move(app, action="not_advance", actor=actor, role="office", reason=f"审议表决{why}（{tally}）")
             done["not_advanced"].append(app.pk)
+    log_action("vote.apply", actor=actor, obj=vote, role="office", jurisdiction_code=vote.cycle.award.jurisdiction.code,
+               data={**done, "article": vote.article})
     return done
 
 
