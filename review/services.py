@@ -636,7 +636,7 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
 
 def feedback_enabled(cycle) -> bool:
     """Only where the ruleset carries "two_way_feedback" (二连浩特 第二十六条)."""
-    return bool(Rules(cycle.ruleset.data).data.get(FEEDBACK_RULE))
+    return bool(Rules(cycle.ruleset.data).two_way_feedback)
 
 
 @transaction.atomic
