@@ -263,6 +263,12 @@ class Rules:
     def alternation(self) -> dict | None:
         return (self.data.get("cycle") or {}).get("alternate_with")
 
+    def article(self, key: str) -> str:
+        """The article cited by the ruleset's top-level section `key` (e.g. "review_panels",
+        "two_way_feedback"); "" when the award's regulation has no such section or cites none."""
+        section = self.data.get(key)
+        return str(section.get("article") or "") if isinstance(section, dict) else ""
+
 
 def validate_ruleset_data(data: dict) -> list[str]:
     """Every problem with a ruleset's data, in Chinese; empty when it is usable."""

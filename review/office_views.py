@@ -1,5 +1,6 @@
 """Office pages of the expert pool (专家库) and conflicts, manual assignment at a stage, and the two-way
-supervision feedback pages (二连浩特 第二十六条). Reads through selectors, writes through services."""
+supervision feedback pages (where the ruleset provides them, e.g. 二连浩特 第二十六条). Reads through selectors,
+writes through services."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from awards.models import Application, Cycle
 from core.errors import DomainError
-from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS
+from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules
 
 from . import pool_selectors as ps
 from . import selectors, services
@@ -214,7 +215,7 @@ def applicant_feedback(request, application_id):
         rows.append({"a": a, "mine": mine, "error": errors.get(a.pk), "stage_label": a.stage_label,
                      "form": RatingForm(initial={"rating": mine.rating, "comment": mine.comment} if mine else None),
                      "choices": RatingForm.base_fields["rating"].choices})
-    article = services.FEEDBACK_ARTICLE
+    article = Rules(application.cycle.ruleset.data).article(services.FEEDBACK_RULE)
     return render(request, "review/applicant_feedback.html", {"application": application, "rows": rows, "article": article})
 
 
@@ -226,6 +227,7 @@ def cycle_feedback(request, cycle_pk):
         raise Http404
     rows = list(ps.cycle_feedback(cycle))
     return render(request, "review/cycle_feedback.html", {
-        "cycle": cycle, "rows": rows, "summary": ps.feedback_summary(rows), "article": services.FEEDBACK_ARTICLE,
+        "cycle": cycle, "rows": rows, "summary": ps.feedback_summary(rows),
+        "article": Rules(cycle.ruleset.data).article(services.FEEDBACK_RULE),
         "on_reviewer": FeedbackDirection.ON_REVIEWER,
     })

@@ -49,8 +49,13 @@ from .models import (
 )
 from .permissions import is_committee_member, is_office, is_office_of_jurisdiction, may_manage_review
 
-PANEL_ARTICLE = "内蒙古 第九条、兴安盟 第九条"
-FEEDBACK_ARTICLE = "二连浩特 第二十六条"
+PANEL_RULE = "review_panels"  # the ruleset section whose article governs review panels (e.g. 兴安盟 第九条)
+FEEDBACK_RULE = "two_way_feedback"  # the ruleset section of two-way supervision feedback (e.g. 二连浩特 第二十六条)
+
+
+def _cite(text: str, article: str) -> str:
+    """A sentence citing the award's own article when its regulation has one, never an empty "（）"."""
+    return f"{text}（{article}）。" if article else f"{text}。"
 
 
 def _require_office(actor, cycle):
@@ -234,9 +239,9 @@ def conflict_remove(*, declaration: ConflictDeclaration, reason: str, actor) -> 
         raise DomainError("撤回利益冲突申报须填写理由。", field="reason")
     data = {"expert": declaration.expert_id, "relation": declaration.relation, "organisation": declaration.organisation_name,
             "applicant": declaration.applicant_id, "reason": reason.strip()}
+    declaration.delete()
     log_action("conflict.remove", actor=actor, obj=declaration.expert, role="office",
                jurisdiction_code=declaration.expert.jurisdiction.code, data=data)
-    declaration.delete()
 
 
 @transaction.atomic
@@ -292,8 +297,10 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
                .values_list("expert_id", flat=True))
     candidates = [e for e in pool if e.pk not in conflicted and e.pk not in busy]
     if len(candidates) < size:
-        raise DomainError(f"符合条件（行业{('“' + industry + '”') if industry else '不限'}、无利益冲突）的专家只有"
-                          f"{len(candidates)}人，不足{size}人。", code="pool_too_small", article=PANEL_ARTICLE)
+        article = Rules(cycle.ruleset.data).article(PANEL_RULE)
+        raise DomainError(_cite(f"符合条件（行业{('“' + industry + '”') if industry else '不限'}、无利益冲突）的专家只有"
+                                f"{len(candidates)}人，不足{size}人", article),
+                          code="pool_too_small", article=article or None)
     seed = int(seed) if seed is not None else secrets.randbelow(2**31)
     drawn = random.Random(seed).sample(candidates, size)
     now = clock.now()
@@ -304,7 +311,8 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
     PanelMember.objects.bulk_create([PanelMember(panel=panel, expert=e, added_at=now) for e in drawn])
     log_action("panel.draw", actor=actor, obj=panel, role=_manager_role(actor, cycle), jurisdiction_code=cycle.award.jurisdiction.code,
                data={"stage": stage, "size": size, "industry": industry, "seed": seed, "candidates": len(candidates),
-                     "members": [e.pk for e in drawn], "leader": drawn[0].pk, "article": PANEL_ARTICLE})
+                     "members": [e.pk for e in drawn], "leader": drawn[0].pk,
+                     "article": Rules(cycle.ruleset.data).article(PANEL_RULE)})
     return panel
 
 
@@ -312,10 +320,11 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
 def panel_adjust(*, panel: Panel, add: Iterable[Expert] = (), remove: Iterable[Expert] = (), leader: Expert | None = None,
                  reason: str, actor) -> Panel:
     """Changes a drawn panel with a written reason; a removed member's unsubmitted assignments are revoked."""
-    panel = Panel.objects.select_for_update(of=("self",)).select_related("cycle__award").get(pk=panel.pk)
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("cycle__award", "cycle__ruleset").get(pk=panel.pk)
     _require_manager(actor, panel.cycle)
     if panel.dissolved_at:
-        raise DomainError("评审组已撤销，不能调整。", article=PANEL_ARTICLE)
+        article = Rules(panel.cycle.ruleset.data).article(PANEL_RULE)
+        raise DomainError(_cite("评审组已撤销，不能调整", article), code="panel_dissolved", article=article or None)
     if not reason.strip():
         raise DomainError("调整评审组须填写理由。", field="reason")
     add, remove = list(add), list(remove)
@@ -359,7 +368,8 @@ def panels_dissolve(*, cycle: Cycle, actor) -> int:
     Assignment.objects.filter(pk__in=[a.pk for a in ended]).update(access_ended_at=now)
     _sync_permissions({(a.expert.user_id, a.application_id) for a in ended if a.expert.user_id})
     log_action("panel.dissolve_all", actor=actor, obj=cycle, role="office", jurisdiction_code=cycle.award.jurisdiction.code,
-               data={"panels": [p.pk for p in panels], "assignments_closed": len(ended), "article": PANEL_ARTICLE})
+               data={"panels": [p.pk for p in panels], "assignments_closed": len(ended),
+                     "article": Rules(cycle.ruleset.data).article(PANEL_RULE)})
     return len(panels)
 
 
@@ -626,7 +636,7 @@ def consensus_record(*, application: Application, stage: str, items: Mapping, ac
 
 def feedback_enabled(cycle) -> bool:
     """Only where the ruleset carries "two_way_feedback" (二连浩特 第二十六条)."""
-    return bool(Rules(cycle.ruleset.data).data.get("two_way_feedback"))
+    return bool(Rules(cycle.ruleset.data).two_way_feedback)
 
 
 @transaction.atomic
@@ -652,7 +662,8 @@ def feedback_record(*, assignment: Assignment, direction: str, rating: int, comm
         defaults={"rating": int(rating), "comment": comment.strip(), "author": actor, "at": clock.now()})
     log_action("review.feedback", actor=actor, obj=fb, role="reviewer" if direction == FeedbackDirection.ON_APPLICANT else "applicant",
                jurisdiction_code=assignment.application.cycle.award.jurisdiction.code,
-               data={"direction": direction, "rating": int(rating), "article": FEEDBACK_ARTICLE})
+               data={"direction": direction, "rating": int(rating),
+                     "article": Rules(assignment.application.cycle.ruleset.data).article(FEEDBACK_RULE)})
     return fb
 
 
@@ -698,11 +709,12 @@ def vote_open(*, cycle: Cycle, applications: Sequence[Application], actor, title
 def vote_apply(*, vote: CommitteeVote, actor) -> dict:
     """After the vote is closed, the office carries its result into the pipeline: every item still at the
     deliberation stage advances when it passed and is recorded as not advancing otherwise (with the tally as
-    the reason). Items already acted on are left alone, so applying twice changes nothing."""
+    the reason). Items already acted on are left alone, so applying twice changes nothing. The vote row is
+    locked so two offices applying at once cannot both move an item."""
     from awards.pipeline import move
     from awards.selectors import WORKING
 
-    vote = CommitteeVote.objects.select_related("cycle__award").get(pk=vote.pk)
+    vote = CommitteeVote.objects.select_for_update(of=("self",)).select_related("cycle__award").get(pk=vote.pk)
     _require_office(actor, vote.cycle)
     if vote.is_open:
         raise DomainError("表决尚未结束，不能按结果办理。", code="vote_open")
@@ -720,6 +732,8 @@ def vote_apply(*, vote: CommitteeVote, actor) -> dict:
             why = "未达法定人数" if not item.quorum_met else "未获通过"
             move(app, action="not_advance", actor=actor, role="office", reason=f"审议表决{why}（{tally}）")
             done["not_advanced"].append(app.pk)
+    log_action("vote.apply", actor=actor, obj=vote, role="office", jurisdiction_code=vote.cycle.award.jurisdiction.code,
+               data={**done, "article": vote.article})
     return done
 
 

@@ -104,6 +104,7 @@ def score_sheet(request, pk):
         "feedback_form": FeedbackForm(initial={"rating": feedback.rating, "comment": feedback.comment} if feedback else None),
         "feedback": feedback, "is_leader": reader.leader,
         "feedback_enabled": services.feedback_enabled(application.cycle),
+        "feedback_article": Rules(application.cycle.ruleset.data).article(services.FEEDBACK_RULE),
     })
 
 
@@ -249,6 +250,7 @@ def stage_overview(request, cycle_pk, stage):
         "weights": Rules(cycle.ruleset.data).composite_weights, "z": bool(request.GET.get("z")),
         "office_staff": office_staff, "charts": charts.stage_charts(cycle, stage),
         "feedback_enabled": services.feedback_enabled(cycle),
+        "panel_article": Rules(cycle.ruleset.data).article(services.PANEL_RULE),
     })
 
 
