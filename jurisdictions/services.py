@@ -46,6 +46,7 @@ def jurisdiction_tree_load() -> int:
     return created
 
 
+@transaction.atomic
 def jurisdiction_add(*, code: str, name: str, parent: Jurisdiction, actor=None) -> Jurisdiction:
     """Grows the tree: a six-digit code under its parent's prefix (GB/T 2260)."""
     if not (len(code) == 6 and code.isdigit()):
@@ -56,10 +57,9 @@ def jurisdiction_add(*, code: str, name: str, parent: Jurisdiction, actor=None) 
     if Jurisdiction.objects.filter(code=code).exists():
         raise DomainError(f"行政区划代码 {code} 已存在。", field="code")
     level = Level.PREFECTURE if parent.level == Level.PROVINCE else Level.COUNTY
-    with transaction.atomic():
-        obj = Jurisdiction.objects.create(code=code, name=name, level=level, parent=parent)
-        Body.objects.create(jurisdiction=obj, kind=BodyKind.MARKET_REGULATION, name=market_regulation_name(obj))
-        log_action("jurisdiction.add", actor=actor, obj=obj, jurisdiction_code=parent.code, role="admin")
+    obj = Jurisdiction.objects.create(code=code, name=name, level=level, parent=parent)
+    Body.objects.create(jurisdiction=obj, kind=BodyKind.MARKET_REGULATION, name=market_regulation_name(obj))
+    log_action("jurisdiction.add", actor=actor, obj=obj, jurisdiction_code=parent.code, role="admin")
     return obj
 
 
@@ -68,7 +68,7 @@ def seed_ruleset_data(slug: str) -> dict:
 
 
 @transaction.atomic
-def award_load_seed(slug: str) -> Award:
+def award_load_seed(*, slug: str) -> Award:
     """Creates the award, its office and committee bodies and ruleset version 1 from the seed. Idempotent:
     an existing award keeps its versions (staff edits are never overwritten)."""
     data = seed_ruleset_data(slug)
@@ -105,21 +105,23 @@ def _ruleset_create(*, award: Award, data: dict, version: int, note: str, actor)
     return ruleset
 
 
+@transaction.atomic
 def ruleset_save_new_version(*, award: Award, data: dict, note: str, actor) -> Ruleset:
     """Editing a ruleset makes a new version; cycles already open keep the version they opened under."""
-    with transaction.atomic():
-        Award.objects.select_for_update().get(pk=award.pk)  # serialise version numbers
-        last = award.rulesets.order_by("-version").first()
-        if last is not None and last.data == data:
-            raise DomainError("规则没有任何改动，无需保存新版本。", code="unchanged")
-        return _ruleset_create(award=award, data=data, version=(last.version + 1 if last else 1), note=note, actor=actor)
+    Award.objects.select_for_update().get(pk=award.pk)  # serialise version numbers
+    last = award.rulesets.order_by("-version").first()
+    if last is not None and last.data == data:
+        raise DomainError("规则没有任何改动，无需保存新版本。", code="unchanged")
+    return _ruleset_create(award=award, data=data, version=(last.version + 1 if last else 1), note=note, actor=actor)
 
 
+@transaction.atomic
 def load_all_seeds() -> list[Award]:
     jurisdiction_tree_load()
-    return [award_load_seed(slug) for slug in SEED_SLUGS]
+    return [award_load_seed(slug=slug) for slug in SEED_SLUGS]
 
 
+@transaction.atomic
 def calendar_override_set(*, day: dt.date, is_working: bool, name: str, source: str, actor) -> CalendarOverride:
     if not source.strip():
         raise DomainError("请填写依据文件（如国务院办公厅关于某年部分节假日安排的通知）。", field="source")
@@ -131,6 +133,7 @@ def calendar_override_set(*, day: dt.date, is_working: bool, name: str, source: 
     return obj
 
 
+@transaction.atomic
 def calendar_year_declare(*, year: int, source: str, actor) -> CalendarYear:
     """Staff confirm every holiday and make-up day of `year` has been entered from its notice."""
     if not source.strip():

@@ -52,27 +52,27 @@ def notice_is_open(notice: Notice, now: dt.datetime | None = None) -> bool:
 
 
 # ---- notices ----------------------------------------------------------------------------------------------
+@transaction.atomic
 def notice_correct(*, notice: Notice, actor, title: str, body: str) -> Notice:
     """A published notice is never edited: a correction is a new notice that supersedes it and says so."""
     if not permissions.office_of(actor, notice.award):
         raise NotPermitted("只有本奖项的办公室可以发布更正公告。")
     if not title.strip() or not body.strip():
         raise DomainError("请填写更正公告的标题和正文。", field="title")
-    with transaction.atomic():
-        old = Notice.objects.select_for_update().get(pk=notice.pk)
-        if Notice.objects.filter(supersedes=old).exists():
-            raise DomainError("该公告已被更正，请在最新的更正公告上再行更正。", code="already_superseded")
-        owner = window_notice(old)
-        day = old.published_at.astimezone(clock.SHANGHAI).date()
-        intro = f"本公告更正{day.year}年{day.month}月{day.day}日发布的《{old.title}》，原公告作废。"
-        new = Notice.objects.create(
-            award=old.award, cycle=old.cycle, kind=NoticeKind.CORRECTION, stage=old.stage, title=title.strip(),
-            body=f"{intro}\n{body.strip()}", issuer=old.issuer, contact=old.contact, published_at=clock.now(), published_by=actor,
-            role="office", opened_on=owner.opened_on, first_day=owner.first_day, last_day=owner.last_day, closes_at=None,
-            length=owner.length, unit=owner.unit, article=owner.article, state=Notice.State.PERMANENT, supersedes=old)
-        new.applications.set(old.applications.all())
-        log_action("notice.correct", actor=actor, obj=new, role="office", jurisdiction_code=old.award.jurisdiction.code,
-                   data={"supersedes": old.pk, "title": new.title})
+    old = Notice.objects.select_for_update().get(pk=notice.pk)
+    if Notice.objects.filter(supersedes=old).exists():
+        raise DomainError("该公告已被更正，请在最新的更正公告上再行更正。", code="already_superseded")
+    owner = window_notice(old)
+    day = old.published_at.astimezone(clock.SHANGHAI).date()
+    intro = f"本公告更正{day.year}年{day.month}月{day.day}日发布的《{old.title}》，原公告作废。"
+    new = Notice.objects.create(
+        award=old.award, cycle=old.cycle, kind=NoticeKind.CORRECTION, stage=old.stage, title=title.strip(),
+        body=f"{intro}\n{body.strip()}", issuer=old.issuer, contact=old.contact, published_at=clock.now(), published_by=actor,
+        role="office", opened_on=owner.opened_on, first_day=owner.first_day, last_day=owner.last_day, closes_at=None,
+        length=owner.length, unit=owner.unit, article=owner.article, state=Notice.State.PERMANENT, supersedes=old)
+    new.applications.set(old.applications.all())
+    log_action("notice.correct", actor=actor, obj=new, role="office", jurisdiction_code=old.award.jurisdiction.code,
+               data={"supersedes": old.pk, "title": new.title})
     return new
 
 
@@ -101,6 +101,7 @@ def _check_upload(f, field: str, *, required: bool):
         raise DomainError("只接受 PDF、JPG 或 PNG 文件。", field=field)
 
 
+@transaction.atomic
 def objection_file(*, notice: Notice, application: Application, objector_kind: str, name: str, phone: str, address: str,
                    facts: str, identity_proof, evidence=None, id_number: str = "") -> Objection:
     owner = window_notice(notice)
@@ -127,16 +128,15 @@ def objection_file(*, notice: Notice, application: Application, objector_kind: s
     today = clock.today()
     deadline = rules.objection_deadline if rules else None
     review_due = deadline_after(today, deadline.length, deadline.unit) if deadline else deadline_after(today, 5, "working_days")
-    with transaction.atomic():
-        objection = Objection.objects.create(
-            notice=owner, application=application, receipt_no=_new_receipt_no(today), objector_kind=objector_kind,
-            objector_name=name.strip(), objector_phone=phone.strip(), objector_address=address.strip(),
-            objector_id_number=(id_number or "").strip(), identity_proof=identity_proof, facts=facts.strip(),
-            evidence=evidence or "", received_at=now, review_due=review_due)
-        # The audit entry names the notice and the listed applicant, never the objector's personal data.
-        log_action("objection.file", obj=objection, role="public", jurisdiction_code=owner.award.jurisdiction.code,
-                   actor_label="public", data={"notice": owner.pk, "application": application.pk, "receipt_no": objection.receipt_no,
-                                               "review_due": review_due.isoformat(), "kind": objector_kind})
+    objection = Objection.objects.create(
+        notice=owner, application=application, receipt_no=_new_receipt_no(today), objector_kind=objector_kind,
+        objector_name=name.strip(), objector_phone=phone.strip(), objector_address=address.strip(),
+        objector_id_number=(id_number or "").strip(), identity_proof=identity_proof, facts=facts.strip(),
+        evidence=evidence or "", received_at=now, review_due=review_due)
+    # The audit entry names the notice and the listed applicant, never the objector's personal data.
+    log_action("objection.file", obj=objection, role="public", jurisdiction_code=owner.award.jurisdiction.code,
+               actor_label="public", data={"notice": owner.pk, "application": application.pk, "receipt_no": objection.receipt_no,
+                                           "review_due": review_due.isoformat(), "kind": objector_kind})
     return objection
 
 
@@ -164,41 +164,41 @@ def _release_if_clear(obj: Objection, actor, reason: str) -> None:
     move(app, action="release", actor=actor, role="office", reason=reason, data={"objection": obj.pk})
 
 
+@transaction.atomic
 def objection_accept(*, objection: Objection, actor, reason: str = "") -> Objection:
-    with transaction.atomic():
-        obj = _lock_for_office(objection, actor)
-        if obj.state != Objection.State.RECEIVED:
-            raise DomainError(f"该异议当前为“{obj.get_state_display()}”，不能受理。", code="bad_state")
-        obj.state = Objection.State.ACCEPTED
-        obj.save(update_fields=["state"])
-        _log("accept", obj, actor, reason=reason)
+    obj = _lock_for_office(objection, actor)
+    if obj.state != Objection.State.RECEIVED:
+        raise DomainError(f"该异议当前为“{obj.get_state_display()}”，不能受理。", code="bad_state")
+    obj.state = Objection.State.ACCEPTED
+    obj.save(update_fields=["state"])
+    _log("accept", obj, actor, reason=reason)
     return obj
 
 
+@transaction.atomic
 def objection_refuse(*, objection: Objection, actor, reason: str) -> Objection:
     if not (reason or "").strip():
         raise DomainError("不予受理须写明理由。", field="reason", code="reason_required")
-    with transaction.atomic():
-        obj = _lock_for_office(objection, actor)
-        if obj.state != Objection.State.RECEIVED:
-            raise DomainError(f"该异议当前为“{obj.get_state_display()}”，不能作不予受理处理。", code="bad_state")
-        obj.state, obj.decided_at, obj.decision_text = Objection.State.REFUSED, clock.now(), reason.strip()
-        obj.save(update_fields=["state", "decided_at", "decision_text"])
-        _release_if_clear(obj, actor, f"异议不予受理（回执号 {obj.receipt_no}）：{reason.strip()}")
-        _log("refuse", obj, actor, reason=reason.strip())
+    obj = _lock_for_office(objection, actor)
+    if obj.state != Objection.State.RECEIVED:
+        raise DomainError(f"该异议当前为“{obj.get_state_display()}”，不能作不予受理处理。", code="bad_state")
+    obj.state, obj.decided_at, obj.decision_text = Objection.State.REFUSED, clock.now(), reason.strip()
+    obj.save(update_fields=["state", "decided_at", "decision_text"])
+    _release_if_clear(obj, actor, f"异议不予受理（回执号 {obj.receipt_no}）：{reason.strip()}")
+    _log("refuse", obj, actor, reason=reason.strip())
     return obj
 
 
+@transaction.atomic
 def objection_record_findings(*, objection: Objection, actor, findings: str) -> Objection:
     if not (findings or "").strip():
         raise DomainError("请填写调查核实情况。", field="findings")
-    with transaction.atomic():
-        obj = _lock_for_office(objection, actor)
-        if obj.state != Objection.State.ACCEPTED:
-            raise DomainError("只有已受理的异议才能记录调查核实情况。", code="bad_state")
-        obj.findings = findings.strip()
-        obj.save(update_fields=["findings"])
-        _log("findings", obj, actor)
+    obj = _lock_for_office(objection, actor)
+    if obj.state != Objection.State.ACCEPTED:
+        raise DomainError("只有已受理的异议才能记录调查核实情况。", code="bad_state")
+    obj.findings = findings.strip()
+    obj.save(update_fields=["findings"])
+    _log("findings", obj, actor)
     return obj
 
 
@@ -228,31 +228,31 @@ def _write_fraud_ban(obj: Objection, rules: Rules | None) -> Ban | None:
     return ban
 
 
+@transaction.atomic
 def objection_decide(*, objection: Objection, actor, upheld: bool, text: str, fraud: bool = False) -> Objection:
     if not (text or "").strip():
         raise DomainError("请填写处理结论。", field="text", code="reason_required")
     if fraud and not upheld:
         raise DomainError("异议不成立时不能认定弄虚作假。", field="fraud")
-    with transaction.atomic():
-        obj = _lock_for_office(objection, actor)
-        if obj.state != Objection.State.ACCEPTED:
-            raise DomainError("只有已受理的异议才能作出处理结论。", code="bad_state")
-        app = Application.objects.get(pk=obj.application_id)
-        if upheld and app.status == Status.IN_PUBLICITY:
-            raise DomainError("公示期尚未结束，该申报仍在公示中；请在公示期满、申报暂停后再作出异议成立的结论。", code="still_in_publicity")
-        rules = _rules(obj.notice)
-        articles = _objection_articles(rules)
-        obj.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
-        obj.decided_at, obj.decision_text, obj.fraud = clock.now(), text.strip(), bool(fraud)
-        obj.save(update_fields=["state", "decided_at", "decision_text", "fraud"])
-        ban = None
-        if upheld:
-            if app.status == Status.HELD:
-                move(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
-                           reason=f"异议成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
-            if fraud:
-                ban = _write_fraud_ban(obj, rules)
-        else:
-            _release_if_clear(obj, actor, f"异议不成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
-        _log("decide", obj, actor, upheld=bool(upheld), fraud=bool(fraud), ban=ban.pk if ban else None)
+    obj = _lock_for_office(objection, actor)
+    if obj.state != Objection.State.ACCEPTED:
+        raise DomainError("只有已受理的异议才能作出处理结论。", code="bad_state")
+    app = Application.objects.get(pk=obj.application_id)
+    if upheld and app.status == Status.IN_PUBLICITY:
+        raise DomainError("公示期尚未结束，该申报仍在公示中；请在公示期满、申报暂停后再作出异议成立的结论。", code="still_in_publicity")
+    rules = _rules(obj.notice)
+    articles = _objection_articles(rules)
+    obj.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
+    obj.decided_at, obj.decision_text, obj.fraud = clock.now(), text.strip(), bool(fraud)
+    obj.save(update_fields=["state", "decided_at", "decision_text", "fraud"])
+    ban = None
+    if upheld:
+        if app.status == Status.HELD:
+            move(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
+                       reason=f"异议成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
+        if fraud:
+            ban = _write_fraud_ban(obj, rules)
+    else:
+        _release_if_clear(obj, actor, f"异议不成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
+    _log("decide", obj, actor, upheld=bool(upheld), fraud=bool(fraud), ban=ban.pk if ban else None)
     return obj

@@ -23,7 +23,7 @@ def run_sweep(now: dt.datetime | None = None) -> dict:
     from .reminders import send_due_reminders
 
     now = now or clock.now()
-    result = close_due_windows(now)
+    result = close_due_windows(now=now)
     result["overdue"] = flag_overdue(now)
     # Reminders are once a day per thing (a unique row); looking for them hourly is plenty.
     hour = now.astimezone(clock.SHANGHAI).strftime("%Y%m%d%H")

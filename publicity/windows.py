@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from awards.models import Application, Status
 from awards.pipeline import move, transition_system_bulk
@@ -28,6 +27,7 @@ def _window_fields(window, article):
             "closes_at": window.closes_at, "length": window.length, "unit": window.unit, "article": article or ""}
 
 
+@transaction.atomic
 def publish_call(*, cycle, actor) -> Notice:
     rules = Rules(cycle.ruleset.data)
     award = cycle.award
@@ -48,6 +48,7 @@ def publish_call(*, cycle, actor) -> Notice:
     return notice
 
 
+@transaction.atomic
 def publish_stage_list(*, cycle, stage_code: str, actor, role: str, body=None, title: str = "", contact: str = "") -> Notice:
     """Publishes the list of applications approved at a stage for that stage's publicity (or public-comment)
     window, and puts each into publicity. Pre-check lists are per checking body."""
@@ -56,32 +57,32 @@ def publish_stage_list(*, cycle, stage_code: str, actor, role: str, body=None, t
     window_rule = stage.publicity or stage.public_comment
     if window_rule is None:
         raise DomainError(f"“{stage.label}”环节没有公示期，无需公示。")
-    with transaction.atomic():
-        qs = Application.objects.select_for_update().filter(cycle=cycle, stage=stage_code, status=Status.APPROVED)
-        if body is not None:
-            qs = qs.filter(route_body=body)
-        apps = list(qs.order_by("reference"))
-        if not apps:
-            raise DomainError("没有待公示的申报（可能已被其他同事公示）。", code="nothing_to_publish")
-        if not all(permissions.has_role(actor, role, a) for a in apps):
-            raise NotPermitted("您无权公示这些申报。")
-        window = compute_window(clock.today(), window_rule.length, window_rule.unit)
-        issuer = body.name if body is not None else cycle.award.office.name
-        kind = NoticeKind.PUBLIC_COMMENT if stage.public_comment and not stage.publicity else STAGE_NOTICE_KIND.get(stage_code, NoticeKind.ACCEPTED_LIST)
-        notice = Notice.objects.create(
-            award=cycle.award, cycle=cycle, kind=kind, stage=stage_code, state=Notice.State.OPEN,
-            title=title or f"{cycle.award.name}{cycle.year}年度{STAGE_LABELS[stage_code]}名单{'征求意见' if kind == NoticeKind.PUBLIC_COMMENT else '公示'}",
-            body=f"依据{cycle.ruleset.document_number}{window_rule.article}，现将{stage.label}结果予以公示。对公示对象有异议的，请在公示期内书面提出。",
-            issuer=issuer, contact=contact, published_at=clock.now(), published_by=actor, role=role,
-            **_window_fields(window, window_rule.article))
-        notice.applications.set(apps)
-        for app in apps:
-            move(app, action="publish", actor=actor, role=role, data={"notice": notice.pk})
-        log_action("notice.publish", actor=actor, obj=notice, role=role, jurisdiction_code=cycle.award.jurisdiction.code,
-                   data={"kind": kind, "stage": stage_code, "applications": [a.pk for a in apps], "last_day": window.last_day.isoformat()})
+    qs = Application.objects.select_for_update().filter(cycle=cycle, stage=stage_code, status=Status.APPROVED)
+    if body is not None:
+        qs = qs.filter(route_body=body)
+    apps = list(qs.order_by("reference"))
+    if not apps:
+        raise DomainError("没有待公示的申报（可能已被其他同事公示）。", code="nothing_to_publish")
+    if not all(permissions.has_role(actor, role, a) for a in apps):
+        raise NotPermitted("您无权公示这些申报。")
+    window = compute_window(clock.today(), window_rule.length, window_rule.unit)
+    issuer = body.name if body is not None else cycle.award.office.name
+    kind = NoticeKind.PUBLIC_COMMENT if stage.public_comment and not stage.publicity else STAGE_NOTICE_KIND.get(stage_code, NoticeKind.ACCEPTED_LIST)
+    notice = Notice.objects.create(
+        award=cycle.award, cycle=cycle, kind=kind, stage=stage_code, state=Notice.State.OPEN,
+        title=title or f"{cycle.award.name}{cycle.year}年度{STAGE_LABELS[stage_code]}名单{'征求意见' if kind == NoticeKind.PUBLIC_COMMENT else '公示'}",
+        body=f"依据{cycle.ruleset.document_number}{window_rule.article}，现将{stage.label}结果予以公示。对公示对象有异议的，请在公示期内书面提出。",
+        issuer=issuer, contact=contact, published_at=clock.now(), published_by=actor, role=role,
+        **_window_fields(window, window_rule.article))
+    notice.applications.set(apps)
+    for app in apps:
+        move(app, action="publish", actor=actor, role=role, data={"notice": notice.pk})
+    log_action("notice.publish", actor=actor, obj=notice, role=role, jurisdiction_code=cycle.award.jurisdiction.code,
+               data={"kind": kind, "stage": stage_code, "applications": [a.pk for a in apps], "last_day": window.last_day.isoformat()})
     return notice
 
 
+@transaction.atomic
 def publish_award_decision(*, cycle, actor, grants, decision_document: str) -> Notice:
     notice = Notice.objects.create(
         award=cycle.award, cycle=cycle, kind=NoticeKind.AWARD_DECISION, stage="commendation", state=Notice.State.PERMANENT,
@@ -92,6 +93,7 @@ def publish_award_decision(*, cycle, actor, grants, decision_document: str) -> N
     return notice
 
 
+@transaction.atomic
 def publish_revocation(*, grant, actor) -> Notice:
     notice = Notice.objects.create(
         award=grant.award, cycle=grant.cycle, kind=NoticeKind.REVOCATION, stage="", state=Notice.State.PERMANENT,
@@ -103,7 +105,8 @@ def publish_revocation(*, grant, actor) -> Notice:
     return notice
 
 
-def close_notices(notices: list[Notice], now: dt.datetime) -> dict:
+@transaction.atomic
+def close_notices(*, notices: list[Notice], now: dt.datetime) -> dict:
     """Closes locked, due notices together: listed applications with no open objection advance to their
     next stage, those with one are held until it is decided. Each transition is recorded and audited as
     done by the system, with the notice and the rule that caused it."""
@@ -138,7 +141,9 @@ def close_notices(notices: list[Notice], now: dt.datetime) -> dict:
     return {"closed": len(notices), "advanced": len(advanced), "held": len(held)}
 
 
-def close_due_windows(now: dt.datetime | None = None, *, batch: int = 200) -> dict:
+def close_due_windows(*, now: dt.datetime | None = None, batch: int = 200) -> dict:
+    """The sweep: one transaction per batch, not one for all, so locks are held briefly and a concurrent sweep
+    skips what this one holds; each batch is complete (moves, closed notices, audit entries) or not written."""
     now = now or clock.now()
     totals = {"closed": 0, "advanced": 0, "held": 0}
     while True:
@@ -147,6 +152,6 @@ def close_due_windows(now: dt.datetime | None = None, *, batch: int = 200) -> di
                        .filter(state=Notice.State.OPEN, closes_at__lte=now).order_by("closes_at", "pk")[:batch])
             if not due:
                 return totals
-            result = close_notices(due, now)
+            result = close_notices(notices=due, now=now)
             for key in totals:
                 totals[key] += result[key]

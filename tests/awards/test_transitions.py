@@ -59,9 +59,9 @@ def test_the_routed_county_approves_publishes_and_the_sweep_advances_once(xam):
         notice = publish_stage_list(cycle=xam["cycle"], stage_code="pre_check", actor=xam["own_precheck"], role="precheck",
                                     body=xam["app"].route_body)
     assert notice.length == 5 and notice.unit == "working_days"  # XAM 第十七条
-    assert close_due_windows(notice.closes_at - dt.timedelta(seconds=1))["closed"] == 0
-    assert close_due_windows(notice.closes_at)["advanced"] == 1
-    assert close_due_windows(notice.closes_at)["advanced"] == 0  # idempotent
+    assert close_due_windows(now=notice.closes_at - dt.timedelta(seconds=1))["closed"] == 0
+    assert close_due_windows(now=notice.closes_at)["advanced"] == 1
+    assert close_due_windows(now=notice.closes_at)["advanced"] == 0  # idempotent
     app = Application.objects.get(pk=xam["app"].pk)
     assert (app.stage, app.status) == ("qualification_review", Status.PENDING)
 

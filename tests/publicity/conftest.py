@@ -106,13 +106,13 @@ def tacheng_grant(tacheng):
     from publicity.windows import close_due_windows, publish_stage_list
 
     office = tacheng.office
-    close_due_windows(at(2025, 10, 14, 0, 5))
+    close_due_windows(now=at(2025, 10, 14, 0, 5))
     apps = [Application.objects.get(pk=a.pk) for a in tacheng.apps]
     with frozen_at(at(2025, 10, 14, 9)):
         for a in apps:
             move(a, action="approve", actor=office, role="office")
         publish_stage_list(cycle=tacheng.cycle, stage_code="qualification_review", actor=office, role="office")
-    close_due_windows(at(2025, 10, 30))
+    close_due_windows(now=at(2025, 10, 30))
     with frozen_at(at(2025, 11, 3, 9)):
         for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
             aw.stage_select(cycle=tacheng.cycle, stage=stage, advancing=[apps[0].pk] if stage == "material_review" else
@@ -120,7 +120,7 @@ def tacheng_grant(tacheng):
                             actor=office, reason="评审结果")
         move(Application.objects.get(pk=apps[0].pk), action="approve", actor=office, role="office")
         publish_stage_list(cycle=tacheng.cycle, stage_code="award_publicity", actor=office, role="office")
-    close_due_windows(at(2025, 11, 11))
+    close_due_windows(now=at(2025, 11, 11))
     with frozen_at(at(2025, 11, 20, 9)):
         aw.approval_record(cycle=tacheng.cycle, actor=office, body="塔城地区行政公署", document="塔行署函〔2025〕88号", date=dt.date(2025, 11, 19))
         grants = aw.commend(cycle=tacheng.cycle, actor=office, decision_document="塔行署发〔2025〕12号", date=dt.date(2025, 11, 20))

@@ -82,7 +82,7 @@ def test_sweep_queries_per_application_do_not_depend_on_related_rows(tacheng):
     from publicity.windows import close_due_windows
 
     with CaptureQueriesContext(connection) as ctx:
-        result = close_due_windows(at(2025, 10, 14, 0, 5))
+        result = close_due_windows(now=at(2025, 10, 14, 0, 5))
     assert result == {"closed": 1, "advanced": 2, "held": 0}
     lazy = [q["sql"] for q in ctx.captured_queries
             if q["sql"].startswith('SELECT "jurisdictions_award"') or q["sql"].startswith('SELECT "jurisdictions_jurisdiction"')]

@@ -136,7 +136,7 @@ def test_the_cached_public_list_shows_a_new_and_a_closed_notice_at_once(client, 
         api = client.get("/api/v1/notices/?award=tacheng-prefecture").json()
     assert f"/notices/{new.pk}/" in page
     assert (len(api["results"]) if isinstance(api, dict) else len(api)) == count_before + 1
-    close_due_windows(at(2025, 10, 14, 0, 5))
+    close_due_windows(now=at(2025, 10, 14, 0, 5))
     with frozen_at(at(2025, 10, 14, 0, 5)):
         closed = client.get("/notices/?award=tacheng-prefecture&open=false").content.decode()
     assert f"/notices/{tacheng.notice.pk}/" in closed

@@ -25,7 +25,7 @@ def _accept(ns, o):
 def test_objection_holds_then_dismissal_releases_to_next_stage(tacheng, file_objection):
     objection = file_objection(tacheng)
     assert objection.review_due == dt.date(2025, 10, 15)  # 第二十四条: 5 working days after 10-09: 10, 11 (调休上班), 13, 14, 15
-    result = close_due_windows(AFTER_CLOSE)
+    result = close_due_windows(now=AFTER_CLOSE)
     assert result == {"closed": 1, "advanced": 1, "held": 1}
     held, other = (Application.objects.get(pk=a.pk) for a in tacheng.apps)
     assert (held.stage, held.status) == ("pre_check", Status.HELD)
@@ -46,7 +46,7 @@ def test_objection_holds_then_dismissal_releases_to_next_stage(tacheng, file_obj
 
 def test_upholding_removes_and_fraud_writes_ban(tacheng, file_objection):
     objection = file_objection(tacheng)
-    close_due_windows(AFTER_CLOSE)
+    close_due_windows(now=AFTER_CLOSE)
     _accept(tacheng, objection)
     with frozen_at(at(2025, 10, 15, 10)):
         services.objection_decide(objection=objection, actor=tacheng.office, upheld=True, text="经查实，申报材料存在虚假数据。", fraud=True)
@@ -58,7 +58,7 @@ def test_upholding_removes_and_fraud_writes_ban(tacheng, file_objection):
 
 def test_second_open_objection_keeps_application_held(tacheng, file_objection):
     first, second = file_objection(tacheng), file_objection(tacheng)
-    close_due_windows(AFTER_CLOSE)
+    close_due_windows(now=AFTER_CLOSE)
     _accept(tacheng, first)
     _accept(tacheng, second)
     with frozen_at(at(2025, 10, 15, 10)):

@@ -80,7 +80,7 @@ def test_two_concurrent_sweeps_advance_each_application_exactly_once():
 
     def sweep():
         try:
-            results.append(close_due_windows(now, batch=10))
+            results.append(close_due_windows(now=now, batch=10))
         except Exception as exc:  # surfaced below
             errors.append(exc)
         finally:

@@ -47,7 +47,7 @@ def test_two_office_members_publishing_the_same_list_make_one_notice(make_user):
 
     ns = tacheng.__wrapped__(make_user)
     second_office = make_user(role="office", body=ns.award.office)
-    close_due_windows(at(2025, 10, 14, 0, 5))
+    close_due_windows(now=at(2025, 10, 14, 0, 5))
     with clock.frozen_at(at(2025, 10, 14)):
         for a in ns.apps:
             move(Application.objects.get(pk=a.pk), action="approve", actor=ns.office, role="office")

@@ -119,12 +119,12 @@ def build_world() -> World:
                                          facts="该单位申报材料中的产值数据与实际不符。", identity_proof=pdf_upload("id.pdf"),
                                          evidence=pdf_upload("evidence.pdf"))
         pub.objection_refuse(objection=w.objection, actor=w.office, reason="异议人未提供真实身份证明，不予受理。")
-    close_due_windows(dt.datetime(2025, 10, 14, 0, 5, tzinfo=SHANGHAI))
+    close_due_windows(now=dt.datetime(2025, 10, 14, 0, 5, tzinfo=SHANGHAI))
     with at(2025, 10, 14):
         for a in (w.app, w.other_app):
             move(Application.objects.get(pk=a.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.cycle, stage_code="qualification_review", actor=w.office, role="office")
-    close_due_windows(dt.datetime(2025, 10, 30, tzinfo=SHANGHAI))
+    close_due_windows(now=dt.datetime(2025, 10, 30, tzinfo=SHANGHAI))
 
     with at(2025, 11, 3):
         from awards.models import Status
@@ -135,7 +135,7 @@ def build_world() -> World:
             aw.stage_select(cycle=w.cycle, stage=stage, advancing=advancing, actor=w.office, reason="评审结果")
         move(Application.objects.get(pk=w.app.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.cycle, stage_code="award_publicity", actor=w.office, role="office")
-    close_due_windows(dt.datetime(2025, 11, 11, tzinfo=SHANGHAI))
+    close_due_windows(now=dt.datetime(2025, 11, 11, tzinfo=SHANGHAI))
     with at(2025, 11, 20):
         aw.approval_record(cycle=w.cycle, actor=w.office, body="塔城地区行政公署", document="塔行署函〔2025〕88号",
                            date=dt.date(2025, 11, 19))
@@ -161,11 +161,11 @@ def build_world() -> World:
     with at(2025, 11, 25):
         move(w.review_app, action="approve", actor=w.checker, role="precheck")
         publish_stage_list(cycle=w.review_cycle, stage_code="pre_check", actor=w.checker, role="precheck", body=w.precheck_body)
-    close_due_windows(dt.datetime(2025, 12, 3, 0, 5, tzinfo=SHANGHAI))
+    close_due_windows(now=dt.datetime(2025, 12, 3, 0, 5, tzinfo=SHANGHAI))
     with at(2025, 12, 3):
         move(Application.objects.get(pk=w.review_app.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.review_cycle, stage_code="qualification_review", actor=w.office, role="office")
-    close_due_windows(dt.datetime(2025, 12, 20, tzinfo=SHANGHAI))
+    close_due_windows(now=dt.datetime(2025, 12, 20, tzinfo=SHANGHAI))
     w.review_app.refresh_from_db()
     assert (w.review_app.stage, w.review_app.status) == ("material_review", "pending"), (w.review_app.stage, w.review_app.status)
 
