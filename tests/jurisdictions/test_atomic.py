@@ -2,8 +2,8 @@
 fails, no jurisdiction, body, award, ruleset version or calendar day stays behind, and once the log is back
 the same action goes through.
 
-Transactional tests (`transaction=True`): inside the usual wrapping test transaction a missing
-`transaction.atomic` could not be noticed.
+Plain `django_db` tests are enough: a service without its own `transaction.atomic` leaves its writes in the
+test's transaction when the audit write fails, and the row-by-row comparison sees them.
 """
 import copy
 import dataclasses
@@ -60,7 +60,7 @@ def case(function, label, audit_action):
 
 
 def _drop_award(slug):
-    """As before the award was seeded (a fresh transactional database holds nothing that refers to it)."""
+    """As before the award was seeded ."""
     from jurisdictions.models import Award, Ruleset
 
     award = Award.objects.get(slug=slug)
@@ -124,7 +124,7 @@ def _(request):
     return lambda: calendar_year_declare(year=2027, source="国办发明电〔2026〕X号", actor=staff)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
 def test_a_failing_audit_write_leaves_every_table_unchanged_and_the_action_can_be_retried(c, request):
     call = c.build(request)
@@ -134,7 +134,7 @@ def test_a_failing_audit_write_leaves_every_table_unchanged_and_the_action_can_b
     assert AuditEntry.objects.filter(action=c.audit_action).exclude(pk__in=before).count() >= 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_tree_load_is_all_or_nothing():
     """The GB/T 2260 tree writes no audit entry; a failure late in the load (the industry departments) leaves
     the division it had already restored unwritten."""

@@ -1,8 +1,8 @@
 """Every public write of publicity is one transaction ending in its audit entry: when the audit write fails,
 no notice, objection, ban or state move stays behind, and once the log is back the same action goes through.
 
-Transactional tests (`transaction=True`): inside the usual wrapping test transaction a missing
-`transaction.atomic` could not be noticed.
+Plain `django_db` tests are enough: a service without its own `transaction.atomic` leaves its writes in the
+test's transaction when the audit write fails, and the row-by-row comparison sees them.
 """
 import dataclasses
 from typing import Callable
@@ -234,7 +234,7 @@ def _(request):
 
 
 # ---- the tests -------------------------------------------------------------------------------------------
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
 def test_a_failing_audit_write_leaves_every_table_unchanged_and_the_action_can_be_retried(c, request):
     call = c.build(request)

@@ -1,8 +1,8 @@
 """Every public write of review.services is one transaction ending in its audit entry: when the audit write
 fails, nothing the action wrote stays (tests/atomicity.py compares every table row by row).
 
-The tests run with `transaction=True`: inside pytest-django's usual wrapping transaction a service without
-its own `transaction.atomic` would still look atomic, and these tests could not fail. Calls that write
+Plain `django_db` tests are enough: a service without its own `transaction.atomic` leaves its writes in the
+test's transaction when the audit write fails, and the row-by-row comparison sees them. Calls that write
 several audit entries (a move per application, an unassignment per revoked assignment) are also checked
 with only their last audit write failing, so the earlier steps must be rolled back with it.
 """
@@ -24,7 +24,7 @@ from tests.atomicity import AuditWriteFailed, assert_atomic, public_functions, s
 from . import factories as f
 from .test_scoring_and_ranking import score_and_submit, sheet
 
-atomic_db = pytest.mark.django_db(transaction=True)
+atomic_db = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 4, 1, 9, tzinfo=clock.SHANGHAI)  # inside the cycles the factories open (2026)
 PASSWORD = "Qx7-atomic-Review-2026"
