@@ -17,6 +17,7 @@ YEARS, MONTHS, DAYS, CYCLES = "years", "months", "days", "cycles"
 UNITS = (YEARS, MONTHS, DAYS, CYCLES)
 # Rulesets say "years"/"cycles"; the singular forms are accepted so a hand-written ruleset is not refused for them.
 _ALIASES = {"year": YEARS, "month": MONTHS, "day": DAYS, "cycle": CYCLES}
+LABELS = {YEARS: "年", MONTHS: "个月", DAYS: "日", CYCLES: "届"}
 
 
 class PeriodError(ValueError):
@@ -41,6 +42,9 @@ class Period:
         """A ruleset entry such as {"length": 5, "unit": "years"}; `unit` for entries that imply it
         (award_validity_years has no unit of its own)."""
         return cls(rule["length"], unit or rule["unit"])
+
+    def __str__(self) -> str:
+        return f"{self.length}{LABELS[self.unit]}"
 
     @property
     def in_cycles(self) -> bool:

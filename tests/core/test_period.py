@@ -61,3 +61,7 @@ def test_a_period_is_a_value():
     assert p == Period(5, "year") and hash(p) == hash(Period(5, "years"))
     with pytest.raises(AttributeError):
         p.length = 6
+
+
+def test_a_period_reads_in_chinese():
+    assert [str(Period(5, "years")), str(Period(3, "months")), str(Period(10, "days")), str(Period(1, "cycles"))] == ["5年", "3个月", "10日", "1届"]
