@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from core.period import Period
 from jurisdictions.rules import Rules
 
 PASS, FAIL, JUDGEMENT = "pass", "fail", "judgement"
@@ -45,7 +46,12 @@ class EligibilityResult:
 
 
 def whole_years_between(start: dt.date, end: dt.date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    """Whole years from `start` to `end`: a year is complete on its last day, as Period counts it (from
+    29 February, on 28 February)."""
+    years = end.year - start.year
+    if years > 0 and Period(years, "years").after(start) > end:
+        years -= 1
+    return years
 
 
 def evaluate_rule(rule: dict, *, applicant, declaration: dict, on: dt.date, award_jurisdiction) -> EligibilityResult:
@@ -119,10 +125,12 @@ def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number
     for grant in Grant.objects.filter(applicant=applicant, award=award, revoked_on__isnull=True):
         if not gap:
             continue
-        if gap["unit"] == "years":
-            free_from = dt.date(grant.awarded_on.year + gap["length"], grant.awarded_on.month, min(grant.awarded_on.day, 28))
-            blocked = on < free_from
-            why = f"{grant.year} 年获奖，{gap['length']} 年内不得再次申报（{free_from:%Y-%m-%d} 起可申报）"
+        period = Period.from_rule(gap)
+        if not period.in_cycles:
+            # The day of the award is not counted (民法典 第二百零一条): the gap's last day is the same date N years on.
+            last_day = period.after(grant.awarded_on)
+            blocked = on <= last_day
+            why = f"{grant.year} 年获奖，{period}内不得再次申报（{last_day + dt.timedelta(days=1):%Y-%m-%d} 起可申报）"
         else:
             first_allowed = grant.cycle_number + gap["length"] + 1
             blocked = cycle_number < first_allowed

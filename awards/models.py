@@ -5,6 +5,7 @@
 from django.conf import settings
 from django.db import models
 
+from core import clock
 from core.crypto import EncryptedTextField
 from jurisdictions.models import Award, Body, Jurisdiction, Ruleset
 
@@ -42,7 +43,7 @@ class Applicant(models.Model):
                                verbose_name="上级法人/非法人组织")
     employer = models.CharField("工作单位", max_length=120, blank=True)
     quality_work_years = models.PositiveIntegerField("从事质量工作年限", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -57,7 +58,7 @@ class ApplicantMember(models.Model):
 
     applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_memberships")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         unique_together = [("applicant", "user")]
@@ -81,7 +82,7 @@ class Cycle(models.Model):
     override_reason = models.CharField("非评选年度启动理由", max_length=300, blank=True)
     review_closed_at = models.DateTimeField("评审结束时间", null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["award", "-year"]
@@ -113,7 +114,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_on = models.DateField("收到申报材料日期", null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["cycle", "reference"]
@@ -158,7 +159,7 @@ class Material(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     trade_secret = models.BooleanField("含商业秘密", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["version", "id"]
@@ -236,7 +237,7 @@ class Ban(models.Model):
     grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="bans")
     imported = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
 
 class PerformanceReport(models.Model):

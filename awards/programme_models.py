@@ -4,6 +4,8 @@ recovery of a revoked prize. Thin models: writes go through awards.programme / a
 from django.conf import settings
 from django.db import models
 
+from core import clock
+
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 
 from .models import Applicant, Application, Cycle, Grant
@@ -33,7 +35,7 @@ class PoolMember(models.Model):
     notes = models.TextField("指导帮扶记录", blank=True)
     left_on = models.DateField("出库日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["award", "-joined_on", "name"]
@@ -54,7 +56,7 @@ class Training(models.Model):
     attendees = models.ManyToManyField(PoolMember, blank=True, related_name="trainings", verbose_name="参训单位")
     free = models.BooleanField("免费", default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["award", "-date"]
@@ -73,12 +75,12 @@ class HistoryImport(models.Model):
     rows = models.JSONField("解析结果", default=list)
     error_count = models.PositiveIntegerField("错误行数", default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
     committed_at = models.DateTimeField("导入时间", null=True, blank=True)
     created = models.JSONField("已创建", default=dict, blank=True)
 
     class Meta:
-        ordering = ["-uploaded_at"]
+        ordering = ["-uploaded_at", "-pk"]
         verbose_name = verbose_name_plural = "历史记录导入"
 
 
@@ -110,7 +112,7 @@ class AgencyContract(models.Model):
     ends_on = models.DateField("服务结束日期")
     terminated_on = models.DateField("提前终止日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -134,7 +136,7 @@ class EncouragedEvidence(models.Model):
     file = models.FileField("证明材料", upload_to="encouraged/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=200, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["application", "code", "id"]
@@ -148,7 +150,7 @@ class PrizePayment(models.Model):
     paid_on = models.DateField("拨付日期")
     document = models.CharField("拨付文件", max_length=120)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["grant", "paid_on", "id"]
@@ -186,7 +188,7 @@ class RecoveryPayment(models.Model):
     paid_on = models.DateField("缴回日期")
     note = models.CharField("凭证/说明", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["grant", "paid_on", "id"]

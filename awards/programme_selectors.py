@@ -148,4 +148,4 @@ def money_grants(user):
 
 def history_imports(user):
     ids = {m.body.jurisdiction_id for m in memberships(user, Role.OFFICE)}
-    return HistoryImport.objects.filter(jurisdiction_id__in=ids).order_by("-uploaded_at")
+    return HistoryImport.objects.filter(jurisdiction_id__in=ids).order_by("-uploaded_at", "-pk")

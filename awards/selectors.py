@@ -135,7 +135,7 @@ def applicant_dashboard(user) -> list[dict]:
 
 
 def applications_of_applicant(user):
-    return _app_related(Application.objects.filter(applicant__members__user=user)).order_by("-created_at")
+    return _app_related(Application.objects.filter(applicant__members__user=user)).order_by("-created_at", "-pk")
 
 
 def application_for_applicant(user, pk) -> Application:

@@ -10,6 +10,7 @@ from django.db.models import Max
 from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
+from core.period import Period
 from jurisdictions.calendar import compute_window
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules
@@ -396,7 +397,7 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
             grants.append(Grant.objects.create(
                 application=app, applicant=app.applicant, award=cycle.award, cycle=cycle, category=app.category, year=cycle.year,
                 cycle_number=cycle.number, decision_document=decision_document, awarded_on=date,
-                valid_until=dt.date(date.year + validity["length"], date.month, min(date.day, 28)) if validity else None,
+                valid_until=Period.from_rule(validity, unit="years").after(date) if validity else None,
                 prize_amount=rules.prize(app.category), serial=f"{cycle.award.jurisdiction.code}-{cycle.year}-{cycle.number:02d}-{i:03d}"))
         cycle.status = Cycle.Status.FINISHED
         if cycle.review_closed_at is None:
@@ -425,13 +426,6 @@ def withdraw(*, application: Application, actor, reason: str) -> Application:
     return move(application, action="withdraw", actor=actor, role="applicant", reason=reason)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
     """Revokes an award with a reason and a public notice; writes the ban the ruleset gives for the reason
     and the prize money to recover where the ruleset says so."""
@@ -442,7 +436,7 @@ def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
     if rules and rule is None:
         raise DomainError("本奖项的管理办法没有规定这一撤销情形。", field="reason")
     today = clock.today()
-    if rule and rule.get("within_years") and today > _add_years(grant.awarded_on, rule["within_years"]):
+    if rule and rule.get("within_years") and today > Period(rule["within_years"], "years").after(grant.awarded_on):
         raise DomainError(f"该情形须在获奖后 {rule['within_years']} 年内发生方可撤销（{rule['article']}）。", article=rule["article"])
     with transaction.atomic():
         move(grant.application, action="revoke", actor=actor, role="office", reason=text, data={"reason": reason})
@@ -454,7 +448,7 @@ def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
         if ban_rule:
             ban = Ban(applicant=grant.applicant, award=grant.award, reason=reason, starts_on=today, article=ban_rule["article"], grant=grant)
             if ban_rule["unit"] == "years":
-                ban.ends_on = _add_years(today, ban_rule["length"])
+                ban.ends_on = Period.from_rule(ban_rule).after(today)
             else:
                 last = grant.award.cycles.aggregate(n=Max("number"))["n"] or grant.cycle_number
                 ban.through_cycle_number = last + ban_rule["length"]

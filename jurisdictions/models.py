@@ -3,6 +3,8 @@ they run and the versioned rulesets of those awards; plus staff-entered working-
 from django.conf import settings
 from django.db import models
 
+from core import clock
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", "省级"
@@ -77,7 +79,7 @@ class Membership(models.Model):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("角色", max_length=16, choices=Role.choices)
     active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         unique_together = [("user", "body", "role")]
@@ -117,7 +119,7 @@ class Ruleset(models.Model):
     data = models.JSONField("规则")
     note = models.CharField("修订说明", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["award", "-version"]
@@ -139,7 +141,7 @@ class CalendarOverride(models.Model):
     name = models.CharField("说明", max_length=60, blank=True)
     source = models.CharField("依据文件", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["day"]
@@ -151,7 +153,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveIntegerField(unique=True)
     source = models.CharField("依据文件", max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["year"]

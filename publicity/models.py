@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 
 from awards.models import Application, Cycle
+from core import clock
 from core.crypto import EncryptedTextField
 from jurisdictions.models import Award
 
@@ -129,7 +130,7 @@ class Reminder(models.Model):
     sent_on = models.DateField()
     text = models.CharField(max_length=300)
     link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-sent_on", "-id"]

@@ -19,6 +19,7 @@ from awards.pipeline import move
 from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
+from core.period import Period
 from jurisdictions.calendar import deadline_after
 from jurisdictions.rules import Rules
 
@@ -202,13 +203,6 @@ def objection_record_findings(*, objection: Objection, actor, findings: str) -> 
     return obj
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def _write_fraud_ban(obj: Objection, rules: Rules | None) -> Ban | None:
     """Same shape as awards.services.revoke: the ruleset's fraud ban, in years or in cycles."""
     ban_rule = rules.ban_for("fraud") if rules else None
@@ -220,7 +214,7 @@ def _write_fraud_ban(obj: Objection, rules: Rules | None) -> Ban | None:
     ban = Ban(applicant=app.applicant, award=award, reason="fraud", starts_on=today, article=ban_rule["article"],
               note=f"异议查实弄虚作假（回执号 {obj.receipt_no}）")
     if ban_rule["unit"] == "years":
-        ban.ends_on = _add_years(today, ban_rule["length"])
+        ban.ends_on = Period.from_rule(ban_rule).after(today)
     else:
         last = award.cycles.aggregate(n=Max("number"))["n"] or app.cycle.number
         ban.through_cycle_number = last + ban_rule["length"]

@@ -11,6 +11,7 @@ from django.db import models
 from guardian.models import UserObjectPermissionBase
 
 from awards.models import Applicant, Application, Cycle
+from core import clock
 from jurisdictions.models import Jurisdiction
 from jurisdictions.rules import STAGE_LABELS
 
@@ -33,7 +34,7 @@ class CriteriaSet(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="criteria_sets", verbose_name="自定义所属辖区")
     builtin = models.BooleanField("内置", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -94,7 +95,7 @@ class Expert(models.Model):
     contact = models.CharField("联系方式", max_length=120, blank=True)
     active = models.BooleanField("在库", default=True)
     past_record = models.TextField("既往评审记录", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["jurisdiction", "name", "id"]

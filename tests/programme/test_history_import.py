@@ -96,7 +96,7 @@ def test_an_imported_winner_is_refused_inside_its_five_year_gap(tc_office):
                                     recommendation="同意推荐")
         failing = [r for r in services.eligibility_check(app) if r.outcome == "fail"]
     assert [(r.code, r.article, r.why) for r in failing] == [
-        ("reapply_after_award", "第十条", "2023 年获奖，5 年内不得再次申报（2028-12-20 起可申报）")]
+        ("reapply_after_award", "第十条", "2023 年获奖，5年内不得再次申报（2028-12-21 起可申报）")]  # 2028-12-20 is the gap's last day
     with at(START.date() + dt.timedelta(days=7)), pytest.raises(DomainError, match="第十条"):
         services.application_submit(application=app, actor=user)
     assert AuditEntry.objects.filter(action="history.import").count() == 1
