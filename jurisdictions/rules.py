@@ -270,6 +270,11 @@ class Rules:
         return str(section.get("article") or "") if isinstance(section, dict) else ""
 
 
+def cite(text: str, article: str | None) -> str:
+    """A sentence citing the award's own article when its regulation has one, never an empty "（）"."""
+    return f"{text}（{article}）。" if article else f"{text}。"
+
+
 def validate_ruleset_data(data: dict) -> list[str]:
     """Every problem with a ruleset's data, in Chinese; empty when it is usable."""
     problems: list[str] = []

@@ -1,8 +1,9 @@
 """Writes for the public side of publicity: correcting notices, objections (异议) and their decisions.
 
-Objections follow 塔城地区政府质量奖管理办法 第二十三条至第二十六条, the platform default for every award:
-written, signed by a real name or an organisation's seal (第二十三条), reviewed within the ruleset's
-objection deadline from receipt (第二十四条), investigated (第二十五条) and answered in writing (第二十六条).
+Objections follow one procedure for every award, drawn from the regulations that spell it out (塔城
+第二十三条至第二十六条 most fully): written, signed by a real name or an organisation's seal, reviewed within the
+ruleset's objection deadline from receipt, investigated and answered in writing. Messages cite the award's own
+articles from its ruleset's `objections` section, and nothing where its regulation has none.
 """
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ from core.audit import log_action
 from core.errors import DomainError, NotPermitted
 from core.period import Period
 from jurisdictions.calendar import deadline_after
-from jurisdictions.rules import Rules
+from jurisdictions.rules import Rules, cite
 
 from .models import Notice, NoticeKind, Objection
 
 OBJECTION_CONTENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-REQUIREMENTS_ARTICLE = "第二十三条"
 
 
 def _rules(notice: Notice) -> Rules | None:
@@ -34,9 +34,9 @@ def _rules(notice: Notice) -> Rules | None:
 
 
 def _objection_articles(rules: Rules | None) -> dict:
-    data = (rules.data.get("objections") if rules else None) or {}
-    return {"requirements": data.get("requirements_article") or REQUIREMENTS_ARTICLE,
-            "result": data.get("result_article") or "第二十六条"}
+    """The award's own articles on objections ("" where its regulation has none: nothing is cited)."""
+    data = rules.objections if rules else {}
+    return {"requirements": data.get("requirements_article") or "", "result": data.get("result_article") or ""}
 
 
 def window_notice(notice: Notice) -> Notice:
@@ -112,15 +112,15 @@ def objection_file(*, notice: Notice, application: Application, objector_kind: s
         raise DomainError("该公告没有公示期，不受理异议。", code="no_window")
     if not notice_is_open(owner):
         raise DomainError(f"公示期已于{owner.last_day.year}年{owner.last_day.month}月{owner.last_day.day}日结束，"
-                          f"公示期满后提出的异议不予受理（{articles['requirements']}）。", code="window_closed",
-                          article=articles["requirements"])
+                          + cite("公示期满后提出的异议不予受理", articles["requirements"]), code="window_closed",
+                          article=articles["requirements"] or None)
     if objector_kind not in ("individual", "organization"):
         raise DomainError("请选择以个人或单位名义提出异议。", field="objector_kind")
     for value, field, label in ((name, "name", "姓名" if objector_kind == "individual" else "单位名称"), (phone, "phone", "联系电话"),
                                 (address, "address", "通讯地址"), (facts, "facts", "异议事实与理由")):
         if not (value or "").strip():
-            raise DomainError(f"请填写{label}。异议须署真实姓名或加盖公章，匿名异议不予受理（{articles['requirements']}）。",
-                              field=field, article=articles["requirements"])
+            raise DomainError(f"请填写{label}。" + cite("异议须署真实姓名或加盖公章，匿名异议不予受理", articles["requirements"]),
+                              field=field, article=articles["requirements"] or None)
     if not owner.applications.filter(pk=application.pk).exists():
         raise DomainError("所选异议对象不在本公示名单中。", field="application")
     _check_upload(identity_proof, "identity_proof", required=True)
@@ -243,10 +243,10 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, text: str, fr
     if upheld:
         if app.status == Status.HELD:
             move(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
-                       reason=f"异议成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
+                       reason=f"异议成立（回执号 {obj.receipt_no}{'，' + articles['result'] if articles['result'] else ''}）：{text.strip()}")
         if fraud:
             ban = _write_fraud_ban(obj, rules)
     else:
-        _release_if_clear(obj, actor, f"异议不成立（回执号 {obj.receipt_no}，{articles['result']}）：{text.strip()}")
+        _release_if_clear(obj, actor, f"异议不成立（回执号 {obj.receipt_no}{'，' + articles['result'] if articles['result'] else ''}）：{text.strip()}")
     _log("decide", obj, actor, upheld=bool(upheld), fraud=bool(fraud), ban=ban.pk if ban else None)
     return obj

@@ -20,7 +20,7 @@ from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
 from jurisdictions.models import Body, BodyKind, Jurisdiction, Membership, Role
-from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules
+from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules, cite
 
 from . import scoring, selectors
 from .assignment import plan_assignment
@@ -51,11 +51,6 @@ from .permissions import is_committee_member, is_office, is_office_of_jurisdicti
 
 PANEL_RULE = "review_panels"  # the ruleset section whose article governs review panels (e.g. 兴安盟 第九条)
 FEEDBACK_RULE = "two_way_feedback"  # the ruleset section of two-way supervision feedback (e.g. 二连浩特 第二十六条)
-
-
-def _cite(text: str, article: str) -> str:
-    """A sentence citing the award's own article when its regulation has one, never an empty "（）"."""
-    return f"{text}（{article}）。" if article else f"{text}。"
 
 
 def _require_office(actor, cycle):
@@ -298,7 +293,7 @@ def panel_draw(*, cycle: Cycle, stage: str, size: int, industry: str = "", seed:
     candidates = [e for e in pool if e.pk not in conflicted and e.pk not in busy]
     if len(candidates) < size:
         article = Rules(cycle.ruleset.data).article(PANEL_RULE)
-        raise DomainError(_cite(f"符合条件（行业{('“' + industry + '”') if industry else '不限'}、无利益冲突）的专家只有"
+        raise DomainError(cite(f"符合条件（行业{('“' + industry + '”') if industry else '不限'}、无利益冲突）的专家只有"
                                 f"{len(candidates)}人，不足{size}人", article),
                           code="pool_too_small", article=article or None)
     seed = int(seed) if seed is not None else secrets.randbelow(2**31)
@@ -324,7 +319,7 @@ def panel_adjust(*, panel: Panel, add: Iterable[Expert] = (), remove: Iterable[E
     _require_manager(actor, panel.cycle)
     if panel.dissolved_at:
         article = Rules(panel.cycle.ruleset.data).article(PANEL_RULE)
-        raise DomainError(_cite("评审组已撤销，不能调整", article), code="panel_dissolved", article=article or None)
+        raise DomainError(cite("评审组已撤销，不能调整", article), code="panel_dissolved", article=article or None)
     if not reason.strip():
         raise DomainError("调整评审组须填写理由。", field="reason")
     add, remove = list(add), list(remove)
