@@ -283,6 +283,7 @@ def _office_jurisdiction(actor) -> Jurisdiction:
     return m.body.jurisdiction
 
 
+@transaction.atomic
 def history_import_upload(*, actor, uploaded_file) -> HistoryImport:
     """The dry run: parse and check every row; nothing is created yet."""
     jurisdiction = _office_jurisdiction(actor)

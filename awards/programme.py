@@ -76,6 +76,7 @@ def pool_member_add(*, award: Award, actor, name: str, credit_code: str, county:
     return member
 
 
+@transaction.atomic
 def pool_member_update(*, member: PoolMember, actor, notes: str | None = None, left_on: dt.date | None = None) -> PoolMember:
     _require_office(actor, member.award, "管理培育库")
     fields = []
@@ -115,6 +116,7 @@ def training_record(*, award: Award, actor, date: dt.date, topic: str, trainer: 
 
 
 # ---- 评审机构 ----------------------------------------------------------------------------------------------------
+@transaction.atomic
 def agency_register(*, jurisdiction: Jurisdiction, actor, name: str) -> Body:
     if not memberships(actor, Role.OFFICE).filter(body__jurisdiction=jurisdiction).exists():
         raise NotPermitted("只有本辖区的质量奖办公室可以登记评审机构。")
@@ -153,6 +155,7 @@ def agency_contract_sign(*, cycle: Cycle, agency: Body, actor, procurement_docum
     return contract
 
 
+@transaction.atomic
 def agency_contract_terminate(*, contract: AgencyContract, actor, on: dt.date) -> AgencyContract:
     _require_office(actor, contract.award, "终止委托")
     if on < contract.starts_on:
@@ -164,6 +167,7 @@ def agency_contract_terminate(*, contract: AgencyContract, actor, on: dt.date) -
     return contract
 
 
+@transaction.atomic
 def agency_staff_add(*, agency: Body, actor, user) -> Membership:
     if agency.kind != BodyKind.REVIEW_AGENCY:
         raise DomainError("只能为第三方评审机构添加工作人员。")
@@ -192,7 +196,7 @@ def encouraged_choose(*, application: Application, actor, codes: list[str]) -> A
 
 
 def encouraged_evidence_add(*, application: Application, actor, code: str, note: str, uploaded_file=None) -> EncouragedEvidence:
-    from .services import _validate_upload
+    from .services import _discard_stored_file, _validate_upload
 
     if not permissions.is_applicant_member(actor, application.applicant):
         raise NotPermitted("只能为本单位/本人的申报上传证明。")
@@ -205,14 +209,19 @@ def encouraged_evidence_add(*, application: Application, actor, code: str, note:
         raise DomainError("请说明属于该类型的依据（如认定文件文号）。", field="note")
     if uploaded_file is not None:
         _validate_upload(uploaded_file)
-    with transaction.atomic():
-        evidence = EncouragedEvidence.objects.create(application=application, code=code, note=note.strip(), file=uploaded_file or "",
-                                                     original_name=getattr(uploaded_file, "name", "") or "", added_by=actor)
-        if code not in application.encouraged:
-            application.encouraged = [*application.encouraged, code]
-            application.save(update_fields=["encouraged"])
-        log_action("application.encouraged_evidence", actor=actor, obj=application, role="applicant",
-                   jurisdiction_code=application.cycle.award.jurisdiction.code, data={"code": code, "article": allowed[code].get("article")})
+    evidence = EncouragedEvidence(application=application, code=code, note=note.strip(), file=uploaded_file or "",
+                                  original_name=getattr(uploaded_file, "name", "") or "", added_by=actor)
+    try:
+        with transaction.atomic():
+            evidence.save(force_insert=True)  # writes the file to storage, then the row
+            if code not in application.encouraged:
+                application.encouraged = [*application.encouraged, code]
+                application.save(update_fields=["encouraged"])
+            log_action("application.encouraged_evidence", actor=actor, obj=application, role="applicant",
+                       jurisdiction_code=application.cycle.award.jurisdiction.code, data={"code": code, "article": allowed[code].get("article")})
+    except BaseException:
+        _discard_stored_file(evidence.file)
+        raise
     return evidence
 
 
@@ -293,6 +302,7 @@ def spending_report_submit(*, grant: Grant, actor, year: int, items: list[dict],
     return report
 
 
+@transaction.atomic
 def spending_report_review(*, report: SpendingReport, actor, result: str, note: str = "") -> SpendingReport:
     """二连浩特 第二十四条: the office evaluates how the money was used."""
     _require_office(actor, report.grant.award, "审核奖金使用报告")
@@ -338,6 +348,7 @@ def recovery_payment_record(*, grant: Grant, actor, amount, paid_on: dt.date, no
 
 
 # ---- 新奖项 (塔城 第三十七条: 鼓励和支持各县（市）设立政府质量奖励制度) ----------------------------------------------
+@transaction.atomic
 def jurisdiction_admin_grant(*, actor, user, body: Body) -> Membership:
     if not (actor and actor.is_authenticated and actor.is_superuser):
         raise NotPermitted("只有平台超级管理员可以指定辖区管理员。")

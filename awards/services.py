@@ -89,6 +89,7 @@ def _claim_unowned(applicant: Applicant, *, user, field: str, taken: str, **fact
     return applicant
 
 
+@transaction.atomic
 def applicant_add_member(*, applicant: Applicant, actor, new_user) -> ApplicantMember:
     if not permissions.is_applicant_member(actor, applicant):
         raise NotPermitted("只有本单位已有账户可以添加同事。")
@@ -178,6 +179,7 @@ def application_create(*, cycle: Cycle, applicant: Applicant, category: str, act
 DRAFT_FIELDS = ("declaration", "self_evaluation", "internal_publicity_from", "internal_publicity_to", "recommendation", "encouraged")
 
 
+@transaction.atomic
 def application_update(*, application: Application, actor, **fields) -> Application:
     if not permissions.is_applicant_member(actor, application.applicant):
         raise NotPermitted("只能修改本单位/本人的申报。")
@@ -193,6 +195,7 @@ def application_update(*, application: Application, actor, **fields) -> Applicat
     return application
 
 
+@transaction.atomic
 def material_add(*, application: Application, actor, uploaded_file, title: str, trade_secret: bool = False) -> Material:
     from django.conf import settings
 
@@ -213,12 +216,25 @@ def material_add(*, application: Application, actor, uploaded_file, title: str, 
 
         uploaded_file.seek(0)
         stored = ContentFile(encrypt_bytes(uploaded_file.read()), name=uploaded_file.name)
-    material = Material.objects.create(application=application, version=version, title=title or uploaded_file.name,
-                                       file=stored, original_name=uploaded_file.name, size=uploaded_file.size,
-                                       content_type=content_type, trade_secret=trade_secret, uploaded_by=actor)
-    log_action("material.add", actor=actor, obj=application, role="applicant",
-               data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size})
+    material = Material(application=application, version=version, title=title or uploaded_file.name,
+                        file=stored, original_name=uploaded_file.name, size=uploaded_file.size,
+                        content_type=content_type, trade_secret=trade_secret, uploaded_by=actor)
+    try:
+        material.save(force_insert=True)  # writes the file to storage, then the row
+        log_action("material.add", actor=actor, obj=application, role="applicant",
+                   data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size})
+    except BaseException:
+        _discard_stored_file(material.file)
+        raise
     return material
+
+
+def _discard_stored_file(field_file) -> None:
+    """The rollback takes back a row but not the file its FileField already wrote to storage: delete that
+    file when the write that stored it fails. (A caller's own transaction rolling back later, after this
+    function returned, would still leave the file; no caller wraps these writes in one.)"""
+    if field_file and getattr(field_file, "_committed", False):
+        field_file.storage.delete(field_file.name)
 
 
 def material_download(*, material: Material, actor, role: str):
@@ -335,6 +351,7 @@ def supplement_answer(*, application: Application, actor, answer: str) -> Applic
     return app
 
 
+@transaction.atomic
 def opinion_record(*, application: Application, actor, role: str, kind: str, body_name: str, text: str) -> StageOpinion:
     if not permissions.has_role(actor, role, application) or role not in ("precheck", "office"):
         raise NotPermitted("您无权为该申报记录意见。")
@@ -368,6 +385,7 @@ def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reaso
     return out
 
 
+@transaction.atomic
 def approval_record(*, cycle: Cycle, actor, body: str, document: str, date: dt.date) -> list[Application]:
     if not document.strip():
         raise DomainError("请填写批准文件文号。", field="document")
@@ -459,6 +477,7 @@ def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
     return grant
 
 
+@transaction.atomic
 def performance_report_submit(*, grant: Grant, actor, year: int, content: str) -> PerformanceReport:
     rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
     years = rules.performance_report_years if rules else 0
