@@ -237,6 +237,7 @@ def _discard_stored_file(field_file) -> None:
         field_file.storage.delete(field_file.name)
 
 
+@transaction.atomic
 def material_download(*, material: Material, actor, role: str):
     """The download response for a material the caller's selector already allowed; trade-secret files are
     decrypted on the way out and every such download is audited."""

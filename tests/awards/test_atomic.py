@@ -8,8 +8,8 @@ transaction: the failure comes before the rest is written. So each call is also 
 database write failing in turn, until the call needs fewer writes than that and completes; after every
 failed run every table, the audit log and the uploaded files must be as before.
 
-Runs on real transactions (`transaction=True`): inside the usual test transaction a missing
-transaction.atomic could never show.
+Plain `django_db` tests: a function without its own transaction.atomic leaves its writes in the test's
+transaction when a later write fails, and the row-by-row comparison sees them.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from tests.atomicity import assert_atomic, public_functions, snapshot
 
 from .factories import GOOD_DECLARATION, START, filed, open_cycle, org, staff
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -172,12 +172,12 @@ def _tacheng_walk(until: str):
             actions.perform(application=app, name="approve", actor=checker, role="precheck")
     with clock.frozen_at(at(2025, 9, 30)):
         publish_stage_list(cycle=cycle, stage_code="pre_check", actor=checker, role="precheck", body=apps[0].route_body)
-    close_due_windows(at(2025, 10, 14, 0, 5))
+    close_due_windows(now=at(2025, 10, 14, 0, 5))
     with clock.frozen_at(at(2025, 10, 14)):
         for app in apps:
             actions.perform(application=Application.objects.get(pk=app.pk), name="approve", actor=office, role="office")
         publish_stage_list(cycle=cycle, stage_code="qualification_review", actor=office, role="office")
-    close_due_windows(at(2025, 10, 30))
+    close_due_windows(now=at(2025, 10, 30))
     pks = [a.pk for a in apps]
     if until == "material_review":
         return cycle, office, pks
@@ -187,7 +187,7 @@ def _tacheng_walk(until: str):
         for pk in pks:
             actions.perform(application=Application.objects.get(pk=pk), name="approve", actor=office, role="office")
         publish_stage_list(cycle=cycle, stage_code="award_publicity", actor=office, role="office")
-    close_due_windows(at(2025, 11, 11))
+    close_due_windows(now=at(2025, 11, 11))
     if until == "approval":
         return cycle, office, pks
     with clock.frozen_at(at(2025, 11, 20)):

@@ -20,7 +20,7 @@ from tests.awards.test_atomic import PDF, assert_all_or_nothing, chanhe_grant, f
 
 from .helpers import credit, upload, workbook
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 JUNE = dt.date(2025, 6, 2)
 
 
