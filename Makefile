@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# make test runs the suite on two workers (the machine's two cores), each with its own database and Redis db
+TEST_WORKERS ?= 2
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test venv setup-db screenshots bench backup restore check-python clean
@@ -32,7 +34,7 @@ run: setup-db
 ## make test: the whole suite on a throwaway PostgreSQL and Redis, a real Celery worker, headless Chromium.
 test: venv
 	@bash scripts/system_deps.sh test
-	@bash scripts/with_services.sh $(PY) -m pytest $(PYTEST_ARGS)
+	@bash scripts/with_services.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 screenshots: venv
 	@SCREENSHOTS=1 bash scripts/with_services.sh $(PY) -m pytest -m browser -q

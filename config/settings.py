@@ -4,6 +4,7 @@ Defaults are the embedded ones `make run` uses: SQLite under var/, a filesystem 
 var/broker, files on local disk under var/media. Set DATABASE_URL / REDIS_URL (and the S3 variables)
 for PostgreSQL, Redis and object storage; no code changes.
 """
+import os
 import secrets
 from pathlib import Path
 
@@ -101,6 +102,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    # Parallel test workers (`make test` runs two) each get their own Redis database, as pytest-django gives
+    # each its own PostgreSQL database: caches, table versions and the Celery broker never cross between them.
+    REDIS_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{1 + int(_TEST_WORKER[2:])}"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "core.cache.PooledRedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database (which stays the record): one query less per
