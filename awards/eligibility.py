@@ -103,18 +103,26 @@ def evaluate_rule(rule: dict, *, applicant, declaration: dict, on: dt.date, awar
     return result(JUDGEMENT, "由审查人员判断")
 
 
-def evaluate(*, rules: Rules, applicant, category: str, declaration: dict, on: dt.date, award) -> list[EligibilityResult]:
+def evaluate(*, rules: Rules, applicant, category: str, declaration: dict, on: dt.date, award,
+             cycle_number: int | None = None, history: bool = True) -> list[EligibilityResult]:
+    """Every eligibility rule for an application to cycle `cycle_number` of the award (the cycle filed into;
+    None only where no cycle is named, which means the next one to open). `history=False` leaves out the
+    gaps and bans (a page judging several cycles asks history_results per cycle)."""
     results = [
         evaluate_rule(rule, applicant=applicant, declaration=declaration, on=on, award_jurisdiction=award.jurisdiction)
         for rule in rules.eligibility
         if rule.get("category") in (None, category)
     ]
-    results.extend(history_results(rules=rules, applicant=applicant, award=award, on=on))
+    if history:
+        results.extend(history_results(rules=rules, applicant=applicant, award=award, on=on, cycle_number=cycle_number))
     return results
 
 
-def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number: int | None = None) -> list[EligibilityResult]:
-    """Re-application gap after winning and bans (imported history counts the same as history made here)."""
+def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number: int | None = None,
+                    grants=None, bans=None) -> list[EligibilityResult]:
+    """Re-application gap after winning and bans (imported history counts the same as history made here),
+    judged for cycle `cycle_number`: the cycle the application is filed into. Without one, the next cycle to
+    open (latest + 1)."""
     from .models import Ban, Cycle, Grant
 
     out: list[EligibilityResult] = []
@@ -122,7 +130,11 @@ def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number
     if cycle_number is None:
         last = Cycle.objects.filter(award=award).order_by("-number").values_list("number", flat=True).first()
         cycle_number = (last or 0) + 1
-    for grant in Grant.objects.filter(applicant=applicant, award=award, revoked_on__isnull=True):
+    if grants is None:  # the applicant's titles and bans at this award, unless the caller read them already
+        grants = Grant.objects.filter(applicant=applicant, award=award, revoked_on__isnull=True)
+    if bans is None:
+        bans = Ban.objects.filter(applicant=applicant, award=award)
+    for grant in grants:
         if not gap:
             continue
         period = Period.from_rule(gap)
@@ -132,17 +144,24 @@ def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number
             blocked = on <= last_day
             why = f"{grant.year} 年获奖，{period}内不得再次申报（{last_day + dt.timedelta(days=1):%Y-%m-%d} 起可申报）"
         else:
-            first_allowed = grant.cycle_number + gap["length"] + 1
+            first_allowed = first_cycle_allowed(grant.cycle_number, gap)
             blocked = cycle_number < first_allowed
-            why = f"第 {grant.cycle_number} 届获奖，须间隔 {gap['length']} 届，第 {first_allowed} 届起可申报"
+            why = f"第 {grant.cycle_number} 届获奖，第 {first_allowed} 届起可再次申报，本届为第 {cycle_number} 届"
         if blocked:
             out.append(EligibilityResult("reapply_after_award", gap.get("text", "获奖后再次申报间隔"), gap.get("article"), FAIL, why))
-    for ban in Ban.objects.filter(applicant=applicant, award=award):
+    for ban in bans:
         if ban.ends_on is not None and on <= ban.ends_on:
             out.append(EligibilityResult("ban", "禁止申报", ban.article, FAIL, f"因{ban.reason}被禁止申报至 {ban.ends_on:%Y-%m-%d}"))
         elif ban.through_cycle_number is not None and cycle_number <= ban.through_cycle_number:
             out.append(EligibilityResult("ban", "禁止申报", ban.article, FAIL, f"因{ban.reason}第 {ban.through_cycle_number} 届及以前不受理申报"))
     return out
+
+
+def first_cycle_allowed(won_in: int, gap: dict) -> int:
+    """The first cycle a winner of cycle `won_in` may file in again, for a gap counted in cycles:
+    "间隔N届" ("count": "between", the default) leaves N cycles between, so n+N+1; "于N届以后" ("count":
+    "after") starts at the N-th cycle after, so n+N."""
+    return won_in + gap["length"] + (0 if gap.get("count") == "after" else 1)
 
 
 def blocking(results: list[EligibilityResult]) -> list[EligibilityResult]:

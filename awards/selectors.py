@@ -17,7 +17,7 @@ from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
 from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
 
 from . import eligibility
-from .models import Applicant, ApplicantKind, Application, Cycle, Grant, Material, StageEvent, Status
+from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, Material, StageEvent, Status
 from .enums import LIVE, WORKING  # noqa: F401  (pages read the groups as selectors.LIVE/WORKING)
 from .pipeline import TABLE, available_actions
 
@@ -108,7 +108,7 @@ STRUCTURAL_RULES = {"registered_in_jurisdiction", "independent_legal_person", "y
 
 
 def applicant_dashboard(user) -> list[dict]:
-    """Per applicant: open cycles they may enter (eligibility evaluated once per award) and their applications."""
+    """Per applicant: open cycles they may enter (eligibility evaluated once per award, gaps and bans per cycle) and their applications."""
     applicants = list(applicants_of(user))
     apps = list(_app_related(Application.objects.filter(applicant__in=applicants)).order_by("-cycle__year", "reference"))
     by_applicant = defaultdict(list)
@@ -121,13 +121,19 @@ def applicant_dashboard(user) -> list[dict]:
         existing = {a.cycle_id: a for a in own}
         cycles, per_award = [], {}
         for cycle in open_cycles_for(applicant):
-            if cycle.award_id not in per_award:
+            if cycle.award_id not in per_award:  # the rules once per award; gaps and bans per cycle, from one read
                 rules = Rules(cycle.ruleset.data)
-                results = eligibility.evaluate(rules=rules, applicant=applicant, category=applicant.kind, declaration={},
-                                               on=today, award=cycle.award)
-                per_award[cycle.award_id] = [r for r in eligibility.blocking(results) if r.code in STRUCTURAL_RULES]
+                base = eligibility.evaluate(rules=rules, applicant=applicant, category=applicant.kind, declaration={},
+                                            on=today, award=cycle.award, history=False)
+                past = (list(Grant.objects.filter(applicant=applicant, award=cycle.award, revoked_on__isnull=True)),
+                        list(Ban.objects.filter(applicant=applicant, award=cycle.award)))
+                per_award[cycle.award_id] = (rules, base, past)
+            rules, base, (grants, bans) = per_award[cycle.award_id]
+            history = eligibility.history_results(rules=rules, applicant=applicant, award=cycle.award, on=today,
+                                                  cycle_number=cycle.number, grants=grants, bans=bans)
+            failing = [r for r in eligibility.blocking(base + history) if r.code in STRUCTURAL_RULES]
             refusals = filing_refusals(cycle, applicant)
-            why = refusals + [f"{r.text}（{r.article}）：{r.why}" if r.article else f"{r.text}：{r.why}" for r in per_award[cycle.award_id]]
+            why = refusals + [f"{r.text}（{r.article}）：{r.why}" if r.article else f"{r.text}：{r.why}" for r in failing]
             cycles.append({"cycle": cycle, "why_not": why, "eligible": not why, "application": existing.get(cycle.pk),
                            "can_create": not refusals and cycle.pk not in existing})
         out.append({"applicant": applicant, "cycles": cycles, "applications": own})

@@ -270,7 +270,8 @@ def _validate_upload(uploaded_file) -> str:
 def eligibility_check(application: Application) -> list[eligibility.EligibilityResult]:
     rules = Rules(application.cycle.ruleset.data)
     return eligibility.evaluate(rules=rules, applicant=application.applicant, category=application.category,
-                                declaration=application.declaration, on=clock.today(), award=application.cycle.award)
+                                declaration=application.declaration, on=clock.today(), award=application.cycle.award,
+                                cycle_number=application.cycle.number)
 
 
 def _route(application: Application, rules: Rules) -> Body:

@@ -247,7 +247,9 @@ def _reapply(data: dict) -> Section:
     rep = data.get("reapply_after_award")
     if not rep:
         return Section("reapply", "获奖后再次申报", [Item("办法未限制获奖单位再次申报")])
-    if rep["unit"] == "cycles":
+    if rep["unit"] == "cycles" and rep.get("count") == "after":
+        text = f"获奖届次后的第{rep['length']}届起方可再次申报"
+    elif rep["unit"] == "cycles":
         text = f"获奖后须间隔{rep['length']}届方可再次申报"
     else:
         text = f"获奖后{rep['length']}年内不得再次申报"

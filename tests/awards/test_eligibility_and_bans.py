@@ -83,3 +83,84 @@ def test_revocation_writes_the_ban_and_the_money_to_recover():
     assert ban.article == "第二十八条" and (ban.ends_on.year - ban.starts_on.year) == 4  # 瀍河 第二十八条: 4年内
     assert grant.prize_to_recover == grant.prize_amount == 100000  # 第二十条, 第二十八条 收回奖金
     assert grant.application.notices.filter(kind="revocation").exists()
+
+
+# ---- gaps and bans counted in cycles, judged on the cycle filed into (the live path: submit and the check) ---
+WHEN = dt.datetime(2025, 12, 1, 9, tzinfo=clock.SHANGHAI)  # both regulations in force
+
+
+def _cycle_number(cycle_slug_when, earlier: int):
+    """Opens the award's cycle number `earlier + 1`: the earlier cycles exist as finished ones (test set-up)."""
+    from awards.models import Cycle
+
+    slug, when = cycle_slug_when
+    award = Award.objects.get(slug=slug)
+    ruleset = award.rulesets.order_by("version").first()
+    years = ruleset.data["cycle_years"]
+    for n in range(1, earlier + 1):
+        year = when.year - (earlier - n + 1) * years
+        Cycle.objects.create(award=award, ruleset=ruleset, year=year, number=n, opened_on=dt.date(year, 9, 1),
+                             filing_deadline=dt.date(year, 10, 1), status=Cycle.Status.FINISHED)
+    cycle, office = open_cycle(slug, when=when)
+    assert cycle.number == earlier + 1
+    return cycle, office
+
+
+def _winner_of(applicant, award, number):
+    """Test set-up: the applicant won in cycle `number` (an earlier, finished cycle)."""
+    from awards.models import Application, Cycle
+
+    cycle = Cycle.objects.get(award=award, number=number)
+    won = Application.objects.create(cycle=cycle, applicant=applicant, category="organization", reference=f"WON-{award.slug}-{number}",
+                                     stage="commendation", status="awarded")
+    return Grant.objects.create(application=won, applicant=applicant, award=award, cycle=cycle, category="organization",
+                                year=cycle.year, cycle_number=number, decision_document=f"表彰第{number}届",
+                                awarded_on=dt.date(cycle.year, 12, 1), serial=f"G-{award.slug}-{number}")
+
+
+def _draft_at(cycle, applicant, user):
+    with clock.frozen_at(WHEN):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        services.application_update(application=app, actor=user, declaration=dict(GOOD_DECLARATION), self_evaluation="自评",
+                                    recommendation="同意推荐", internal_publicity_from=dt.date(2025, 11, 17),
+                                    internal_publicity_to=dt.date(2025, 11, 21))
+    return app
+
+
+def _reapply_refusals(app):
+    with clock.frozen_at(WHEN):
+        return [r.article for r in services.eligibility_check(app) if r.code == "reapply_after_award" and r.outcome == "fail"]
+
+
+@pytest.mark.parametrize("slug,won_in,filing_in,refused", [
+    # 兴安盟 第三条 "获奖单位再次申报应当间隔一届以后": cycle 1's winner is refused in cycle 2, accepted in cycle 3
+    ("xam-leader", 1, 2, True), ("xam-leader", 1, 3, False),
+    # 内蒙古 第三条 "获奖单位再次申报应当于三届以后": cycle 1's winner may file again from cycle 4 (n+3)
+    ("nm-chairman", 1, 2, True), ("nm-chairman", 1, 3, True), ("nm-chairman", 1, 4, False),
+])
+def test_a_gap_in_cycles_is_judged_on_the_cycle_filed_into(slug, won_in, filing_in, refused):
+    cycle, _office = _cycle_number((slug, WHEN), filing_in - 1)
+    applicant, user = org(f"{slug}-w{filing_in}", "152201")
+    _winner_of(applicant, cycle.award, won_in)
+    app = _draft_at(cycle, applicant, user)
+    assert _reapply_refusals(app) == (["第三条"] if refused else [])
+
+
+def test_a_xam_winner_of_cycle_1_cannot_submit_in_cycle_2():
+    cycle, _office = _cycle_number(("xam-leader", WHEN), 1)
+    applicant, user = org("xam-w-submit", "152201")
+    _winner_of(applicant, cycle.award, 1)
+    app = _draft_at(cycle, applicant, user)
+    with clock.frozen_at(WHEN + dt.timedelta(days=7)), pytest.raises(DomainError, match="第三条"):
+        services.application_submit(application=app, actor=user)
+
+
+def test_a_ban_through_the_next_cycle_bars_that_cycle_on_the_live_path():
+    """兴安盟 第二十六条 下一届不受理: a ban written while cycle 1 is the latest bars cycle 2, not only a later one."""
+    cycle, _office = _cycle_number(("xam-leader", WHEN), 1)
+    applicant, user = org("xam-banned", "152201")
+    Ban.objects.create(applicant=applicant, award=cycle.award, reason="fraud", starts_on=dt.date(2024, 1, 1),
+                       through_cycle_number=2, article="第二十六条")
+    app = _draft_at(cycle, applicant, user)
+    with clock.frozen_at(WHEN):
+        assert [r.article for r in services.eligibility_check(app) if r.code == "ban"] == ["第二十六条"]

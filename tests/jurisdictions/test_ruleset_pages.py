@@ -65,7 +65,7 @@ class TestPresenters:
 
     def test_reapply_in_cycles_and_tacheng_alternation(self):
         nm = {s.key: s for s in presenters.present_ruleset(seed_ruleset_data("nm-chairman"))}
-        assert (nm["reapply"].items[0].text, nm["reapply"].items[0].article) == ("获奖后须间隔3届方可再次申报", "第三条")
+        assert (nm["reapply"].items[0].text, nm["reapply"].items[0].article) == ("获奖届次后的第3届起方可再次申报", "第三条")
         tc = {s.key: s for s in presenters.present_ruleset(seed_ruleset_data("tacheng-prefecture"))}
         alt = tc["cycle"].items[1]
         assert (alt.text, alt.article) == ("与新疆维吾尔自治区人民政府质量奖交替组织评选年度", "第四条")

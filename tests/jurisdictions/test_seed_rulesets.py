@@ -33,7 +33,7 @@ def test_every_seed_is_valid_and_every_rule_cites_an_article(slug):
 def test_nm_chairman():
     r = rules("nm-chairman")
     assert r.cycle_years == 2 and r.quota_total == 5  # 第三条
-    assert r.reapply_after_award == {"length": 3, "unit": "cycles", "text": "获奖单位再次申报应当于三届以后", "article": "第三条"}
+    assert r.reapply_after_award == {"length": 3, "unit": "cycles", "count": "after", "text": "获奖单位再次申报应当于三届以后", "article": "第三条"}
     assert r.stage_codes == ["announcement", "internal_publicity", "filing", "pre_check", "qualification_review",
                              "material_review", "on_site_review", "defense", "composite_evaluation", "deliberation",
                              "award_publicity", "approval", "commendation"]  # 第十六条至第二十四条
