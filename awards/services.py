@@ -310,9 +310,10 @@ def application_submit(*, application: Application, actor) -> Application:
         if not (start and end):
             raise DomainError(f"请填写单位内部公示的起止日期（{stage.article}）。", field="internal_publicity_from", article=stage.article)
         needed = compute_window(start, stage.publicity.length, stage.publicity.unit)
-        if end < needed.last_day or end > clock.today():
+        # it must have ended before the submission: a window whose last day is today is still open until 24:00
+        if end < needed.last_day or end >= clock.today():
             raise DomainError(f"内部公示不少于{stage.publicity.length}个工作日（{stage.article}）：自 {start:%Y-%m-%d} 起至少公示至 "
-                              f"{needed.last_day:%Y-%m-%d}，且须已结束。", field="internal_publicity_to", article=stage.article)
+                              f"{needed.last_day:%Y-%m-%d}，且须在报送前结束（最后一日为今天的，明日起方可报送）。", field="internal_publicity_to", article=stage.article)
     rec = rules.recommendation
     needs_rec = rec.get("required") and rules.routing["first"] == "award_office"  # otherwise the pre-check issues it
     if application.applicant.legal_form == "branch" and rec.get("branch_required"):

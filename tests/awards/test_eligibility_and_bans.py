@@ -164,3 +164,17 @@ def test_a_ban_through_the_next_cycle_bars_that_cycle_on_the_live_path():
     app = _draft_at(cycle, applicant, user)
     with clock.frozen_at(WHEN):
         assert [r.article for r in services.eligibility_check(app) if r.code == "ban"] == ["第二十六条"]
+
+
+def test_internal_publicity_whose_last_day_is_today_has_not_ended():
+    """Internal publicity must be over before the materials are sent (兴安盟 第十六条 "报送材料前"; 塔城 第十二条):
+    a window whose last day is today is open until 24:00, so the submission waits until tomorrow."""
+    cycle, _ = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-pub-today", "654201")
+    app = _draft(cycle, applicant, user)
+    app.internal_publicity_from, app.internal_publicity_to = dt.date(2025, 9, 8), dt.date(2025, 9, 12)  # Mon–Fri
+    app.save()
+    with clock.frozen_at(dt.datetime(2025, 9, 12, 16, tzinfo=clock.SHANGHAI)), pytest.raises(DomainError, match="报送前结束"):
+        services.application_submit(application=app, actor=user)
+    with clock.frozen_at(dt.datetime(2025, 9, 13, 9, tzinfo=clock.SHANGHAI)):
+        assert services.application_submit(application=app, actor=user).status == "pending"
