@@ -15,7 +15,7 @@ from typing import Callable
 
 from core.errors import InvalidTransition
 
-from . import pipeline, services
+from . import pipeline, services, signals
 from .models import Application
 
 
@@ -36,8 +36,15 @@ class DomainAction:
 
 def _move(name):
     def perform(*, application, actor, role, reason="", data=None):
+        if name in DECIDED_ELSEWHERE:
+            signals.leaving_stage.send(sender=Application, application=application, stage=application.stage, action=name)
         return pipeline.move(application, action=name, actor=actor, role=role, reason=reason, data=data)
     return perform
+
+
+#: the moves that carry a stage's decision: a stage whose decision is owned by another app (review's scores, the
+#: committee's vote) cannot be left by hand without it (awards.signals.leaving_stage).
+DECIDED_ELSEWHERE = {"advance", "not_advance"}
 
 
 def _submit(*, application, actor, role, reason="", data=None):

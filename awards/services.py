@@ -376,6 +376,9 @@ def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reaso
     unknown = chosen - {a.pk for a in apps}
     if unknown:
         raise DomainError("所选申报不在本环节的待办名单中。")
+    for app in apps:  # every one must have the stage's decision (scores, a vote) before the list is drawn
+        signals.leaving_stage.send(sender=Application, application=app, stage=stage,
+                                   action="advance" if app.pk in chosen else "not_advance")
     out = {"advanced": [], "not_advanced": []}
     with transaction.atomic():
         for app in apps:

@@ -22,6 +22,12 @@ cycle_commended = Signal()
 #: an award was revoked: kwargs grant, actor. publicity publishes the revocation notice.
 grant_revoked = Signal()
 
+#: an office is about to decide whether an application leaves its stage forward ("advance") or not
+#: ("not_advance"): kwargs application, stage, action. A receiver that owns the stage's decision (review's
+#: scores, the committee's vote) raises a DomainError when that decision is missing or says otherwise; the
+#: action is then refused. Sent before anything is written.
+leaving_stage = Signal()
+
 # ---- page signals (reads; each receiver returns a dict of template context) -------------------------------
 #: the workspace of a signed-in user: kwargs user.
 workspace_page = Signal()

@@ -11,10 +11,10 @@ from django.urls import reverse
 from awards import actions, signals
 from awards.simulation import register_player
 from core.errors import DomainError
-from jurisdictions.rules import Rules
+from jurisdictions.rules import REVIEW_STAGES, Rules
 
 from . import selectors, services, simulation
-from .models import Assignment, CommitteeVote, StageResult
+from .models import Assignment, CommitteeVote, StageResult, VoteItem
 
 
 @receiver(signals.cycle_review_closing, dispatch_uid="review.panels_dissolve")
@@ -77,3 +77,27 @@ def register_actions() -> None:
     actions.register_cycle_action(
         "vote_apply", label="按表决结果办理", perform=_vote_apply,
         done=lambda r: f"已按表决结果办理：{len(r['advanced'])} 件通过进入下一环节，{len(r['not_advanced'])} 件未通过。")
+
+
+# ---- the decisions review owns: a stage is not left without them ------------------------------------------
+@receiver(signals.leaving_stage, dispatch_uid="review.stage_decision_required")
+def stage_decision_required(sender, *, application, stage, action, **kwargs):
+    """A review stage (material, on-site, defense) is left only with its panel's agreed result; the committee's
+    stage only as its vote decided (advanced when the application passed, not advanced when it did not)."""
+    rules = Rules(application.cycle.ruleset.data)
+    if not rules.has_stage(stage):
+        return
+    step = rules.stage(stage)
+    what = "进入下一环节" if action == "advance" else "作出未进入下一环节的决定"
+    if stage in REVIEW_STAGES and not StageResult.objects.filter(application=application, stage=stage).exists():
+        raise DomainError(f"{application.reference}：“{step.label}”尚无评审组的合议评分结果，不能{what}。"
+                          "请先完成专家评分和组长合议。", code="no_stage_result")
+    if step.actor == "committee":
+        item = (VoteItem.objects.filter(application=application, vote__cycle=application.cycle, vote__closed_at__isnull=False)
+                .order_by("-vote__closed_at").first())
+        if item is None:
+            raise DomainError(f"{application.reference}：“{step.label}”须经委员会表决，表决结束后按结果办理，不能直接{what}。",
+                              code="no_vote")
+        if bool(item.passed) != (action == "advance"):
+            raise DomainError(f"{application.reference}：委员会表决{'通过' if item.passed else '未通过'}，"
+                              f"须按表决结果办理，不能{what}。", code="against_vote")

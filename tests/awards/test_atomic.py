@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import inspect
+import random
 from pathlib import Path
 
 import pytest
@@ -182,8 +183,10 @@ def _tacheng_walk(until: str):
     if until == "material_review":
         return cycle, office, pks
     with clock.frozen_at(at(2025, 11, 3)):
-        for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
+        for stage in ("material_review", "defense", "on_site_review", "composite_evaluation"):
+            _scored(cycle, stage, office)
             services.stage_select(cycle=cycle, stage=stage, advancing=pks, actor=office, reason="评审结果")
+        _voted(cycle, pks, office)
         for pk in pks:
             actions.perform(application=Application.objects.get(pk=pk), name="approve", actor=office, role="office")
         publish_stage_list(cycle=cycle, stage_code="award_publicity", actor=office, role="office")
@@ -194,6 +197,25 @@ def _tacheng_walk(until: str):
         services.approval_record(cycle=cycle, actor=office, body="塔城地区行政公署", document="塔行署函〔2025〕88号", date=dt.date(2025, 11, 19))
     assert until == "commendation"
     return cycle, office, pks
+
+
+def _scored(cycle, stage, office):
+    """The stage's experts score and agree, through review's services (a review stage is left only so)."""
+    from review.simulation import run_review_stage
+    from jurisdictions.rules import REVIEW_STAGES
+
+    if stage in REVIEW_STAGES:
+        run_review_stage(cycle, stage, rng=random.Random(7), actor_office=office)
+
+
+def _voted(cycle, pks, office):
+    """The committee votes (all for), and the office applies the result."""
+    from review.models import CommitteeVote
+    from review.services import vote_apply
+    from review.simulation import run_committee_vote
+
+    run_committee_vote(cycle, [Application.objects.get(pk=pk) for pk in pks], rng=random.Random(3))
+    vote_apply(vote=CommitteeVote.objects.filter(cycle=cycle).latest("opened_at"), actor=office)
 
 
 def chanhe_grant():
@@ -333,6 +355,8 @@ def case_withdraw():
 
 def case_stage_select():
     cycle, office, pks = _tacheng_walk("material_review")
+    with clock.frozen_at(at(2025, 11, 3)):
+        _scored(cycle, "material_review", office)
     return frozen(at(2025, 11, 3), services.stage_select, cycle=fresh(Cycle, cycle.pk), stage="material_review", advancing=pks[:1],
                   actor=lambda: office, reason="好中选优"), "application.not_advance"
 

@@ -207,6 +207,11 @@ def test_office_stage_actions_reason_kept_and_selection(client):
             assert client.post(f"/office/cycles/{cycle.pk}/stage/qualification_review/", {"application": a.pk, "action": "advance"}).status_code == 302
     assert set(Application.objects.filter(cycle=cycle).values_list("stage", flat=True)) == {"material_review"}
     with at("2025-10-09"):
+        import random
+
+        from review.simulation import run_review_stage
+
+        run_review_stage(cycle, "material_review", rng=random.Random(2), actor_office=office)  # the panel's result first
         page = client.get(f"/office/cycles/{cycle.pk}/stage/material_review/?cut=2")
         assert page.context["selection"] and [r["checked"] for r in page.context["selection"]] == [True, True, False]
         r = client.post(f"/office/cycles/{cycle.pk}/stage/material_review/", {"what": "select", "advance": [apps[0].pk, apps[2].pk], "reason": "好中选优"})

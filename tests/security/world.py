@@ -132,7 +132,9 @@ def build_world() -> World:
         for stage in ("material_review", "defense", "on_site_review", "composite_evaluation", "deliberation"):
             advancing = [w.app.pk] if stage == "material_review" else list(
                 w.cycle.applications.filter(stage=stage, status=Status.PENDING).values_list("pk", flat=True))
-            aw.stage_select(cycle=w.cycle, stage=stage, advancing=advancing, actor=w.office, reason="评审结果")
+            # set-up only: the review's and the committee's decisions are not what these tests are about
+            for a in w.cycle.applications.filter(stage=stage, status=Status.PENDING):
+                move(a, action="advance" if a.pk in advancing else "not_advance", actor=w.office, role="office", reason="评审结果")
         move(Application.objects.get(pk=w.app.pk), action="approve", actor=w.office, role="office")
         publish_stage_list(cycle=w.cycle, stage_code="award_publicity", actor=w.office, role="office")
     close_due_windows(now=dt.datetime(2025, 11, 11, tzinfo=SHANGHAI))
