@@ -184,8 +184,6 @@ def text_report(report: dict) -> str:
             got = {k: v for k, v in failing["got"].items() if k != "crash"}
             line += (f"：steps[{failing['index']}] {failing['do']} 期望 {_brief(failing['expected'])}，实际 {_brief(got)}"
                      + (f"（{failing['message']}）" if failing["message"] else ""))
-            if "crash" in failing["got"]:
-                line += "\n    " + failing["got"]["crash"].strip().replace("\n", "\n    ")
         lines.append(line)
     lines.append(f"{report['passed']} passed, {report['failed']} failed")
     return "\n".join(lines)

@@ -53,8 +53,9 @@ class World:
         office = Body.objects.create(jurisdiction=j, kind=BodyKind.AWARD_OFFICE, name=f"{source.office.name}（规则用例 {self.token}）")
         committee_name = source.committee.name if source.committee_id else "评审委员会"
         committee = Body.objects.create(jurisdiction=j, kind=BodyKind.COMMITTEE, name=f"{committee_name}（规则用例 {self.token}）")
-        award = Award.objects.create(jurisdiction=j, slug=f"{source.slug}-case-{self.token}", name=source.name, office=office,
-                                     committee=committee)
+        # short: the slug is part of every application's reference (40 characters at most)
+        award = Award.objects.create(jurisdiction=j, slug=f"{source.slug.split('-')[0]}-rc{self.token}", name=source.name,
+                                     office=office, committee=committee)
         versions = list(source.rulesets.order_by("version"))
         if self.case.ruleset_version is not None:
             versions = [r for r in versions if r.version == self.case.ruleset_version]
