@@ -52,6 +52,8 @@ DEFECTS = {
         "#15 defect 4: an imported past winner revoked for fraud gets no ban",
     ("xam-leader", "下一届不受理只及于骗取荣誉的单位：公示中查实弄虚作假而未获奖的，不因此禁止下一届申报"):
         "#15 defect 4: an upheld fraud objection bans a non-winner",
+    ("xam-leader", "公示期内提出的异议应予接收：审查期限跨入日历尚未收录的年度时也不得拒收"):
+        "#15 defect 8: an objection inside an open window is refused when its review date falls in an unknown year",
     # 内蒙古
     ("nm-chairman", "获奖单位再次申报应当于三届以后：第n届获奖者自第n+3届起可申报"):
         "#15 defect 1: 于三届以后 encoded as a 3-cycle gap (first allowed n+4, not n+3)",
@@ -360,3 +362,40 @@ def test_two_cases_with_the_same_applicant_names_do_not_interfere(tmp_path):
     for order in ([winner, newcomer], [newcomer, winner], [winner, winner]):
         code, out, _ = _run(tmp_path, order)
         assert code == 0, out
+
+
+def test_the_awards_own_cycles_and_committee_do_not_decide_a_case(tmp_path):
+    """瀍河 already has a cycle (2025) and a committee member in the database: a case still opens its own
+    first cycle in 2026 (a second cycle would not be due until 2027, 第四条) and its committee is exactly the
+    members the case names (one member voting for is a quorum of one)."""
+    from jurisdictions.models import Award, Membership, Role
+    from tests.awards import factories
+
+    award = Award.objects.get(slug="chanhe-head")
+    factories.open_cycle("chanhe-head")
+    Membership.objects.create(user=factories.staff("chanhe-committee-t", None, None), body=award.committee, role=Role.COMMITTEE)
+    case = {"award": "chanhe-head", "name": "一人表决", "article": "第十八条", "applicants": {"A": {"kind": "organization"}},
+            "steps": [{"on": "2026-03-02", "do": "open_cycle", "number": 1},
+                      {"on": "2026-03-16", "do": "submit", "applicant": "A"},
+                      {"on": "2026-03-17", "do": "reach_stage", "applicants": ["A"], "stage": "deliberation"},
+                      {"on": "2026-03-23", "do": "vote", "applicants": ["A"], "ballots": [{"member": "主任", "choice": "for"}],
+                       "expect": {"passed": {"A": True}, "stage": "award_publicity"}}]}
+    code, out, _ = _run(tmp_path, [case])
+    assert code == 0, out
+    assert award.cycles.count() == 1
+
+
+def test_a_cases_calendar_enters_the_years_the_calendar_does_not_know(tmp_path):
+    """2027 is not in the working-day calendar: a submission whose internal publicity (5 working days before
+    it) falls in 2027 is refused exactly as in the product, unless the case enters 2027 as staff would."""
+    case = {"award": "xam-leader", "name": "2027年的申报", "article": "第十六条", "applicants": {"A": {"kind": "organization"}},
+            "steps": [{"on": "2026-12-01", "do": "open_cycle"}, {"on": "2027-01-11", "do": "submit", "applicant": "A"}]}
+    code, out, _ = _run(tmp_path, [case], "--json")
+    step = json.loads(out)["cases"][0]["steps"][1]
+    assert code == 1 and (step["ok"], step["code"]) == (False, "calendar_unknown_year") and "2027" in step["message"]
+    case["calendar"] = {"2027": {"holidays": ["2027-01-01"], "workdays": []}}
+    code, out, _ = _run(tmp_path, [case], "--json")
+    assert code == 0, out
+    from jurisdictions.models import CalendarOverride, CalendarYear
+
+    assert not CalendarYear.objects.filter(year=2027).exists() and not CalendarOverride.objects.filter(day__year=2027).exists()
