@@ -70,6 +70,8 @@ def run_step(world: World, step: Step) -> dict:
     except Exception as exc:  # noqa: BLE001 - a crash fails the step, whatever was expected
         outcome = verbs.Outcome(False, f"{type(exc).__name__}: {exc}")
         crash = traceback.format_exc(limit=8)
+    if crash or not outcome.ok:
+        world.forget_rolled_back()
     expected = step.expect or {}
     got: dict = {"ok": None if crash else outcome.ok}
     checks: list[bool] = [crash is None, (not crash) and outcome.ok == _default_ok(step)]

@@ -142,7 +142,7 @@ class World:
                 raise Malformed(self.case.file, self.case.name, f"applicants.{name}.county", f"没有代码为 {spec['county']} 的行政区划")
         else:
             county = self.default_county()
-        user = self._user(f"applicant{len(self.applicants) + 1}", f"{name}（申报联系人）")
+        user = self._user(f"applicant{list(self.case.applicants).index(name) + 1}", f"{name}（申报联系人）")
         if spec["kind"] == ApplicantKind.ORGANIZATION:
             applicant = award_services.applicant_register_organization(
                 user=user, name=name, credit_code=self._credit_code(county), county=county,
@@ -155,6 +155,16 @@ class World:
         self.applicants[name] = applicant
         self.applicant_users[name] = user
         return applicant
+
+    def forget_rolled_back(self) -> None:
+        """After a step that was refused or failed: its savepoint took back what it created, so logins and
+        applicants registered during it are registered again when next needed."""
+        users = set(get_user_model().objects.filter(pk__in=[u.pk for u in self._users.values()]).values_list("pk", flat=True))
+        self._users = {key: u for key, u in self._users.items() if u.pk in users}
+        applicants = set(Applicant.objects.filter(pk__in=[a.pk for a in self.applicants.values()]).values_list("pk", flat=True))
+        for name in [n for n, a in self.applicants.items() if a.pk not in applicants]:
+            del self.applicants[name]
+            self.applicant_users.pop(name, None)
 
     def name_of(self, applicant: Applicant) -> str:
         for name, known in self.applicants.items():

@@ -399,3 +399,16 @@ def test_a_cases_calendar_enters_the_years_the_calendar_does_not_know(tmp_path):
     from jurisdictions.models import CalendarOverride, CalendarYear
 
     assert not CalendarYear.objects.filter(year=2027).exists() and not CalendarOverride.objects.filter(day__year=2027).exists()
+
+
+def test_what_a_refused_step_registered_is_taken_back_and_registered_again_when_needed(tmp_path):
+    """兴安盟 takes no branches (第十三条): the check for branch C is refused, and its savepoint takes back the
+    registration of C and of its parent P; P and C are registered again by the steps that need them."""
+    case = {"award": "xam-leader", "name": "拒绝后再用", "article": "第十三条",
+            "applicants": {"P": {"kind": "organization"}, "C": {"kind": "organization", "legal_form": "branch", "parent": "P"}},
+            "steps": [{"on": "2025-12-01", "do": "open_cycle"},
+                      {"on": "2025-12-15", "do": "check_eligibility", "applicant": "C", "expect": {"ok": False}},
+                      {"on": "2025-12-15", "do": "submit", "applicant": "P", "expect": {"ok": True}},
+                      {"on": "2025-12-15", "do": "submit", "applicant": "C", "expect": {"ok": False, "article": "第十三条"}}]}
+    code, out, _ = _run(tmp_path, [case])
+    assert code == 0, out
