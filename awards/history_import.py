@@ -20,8 +20,7 @@ from core.errors import DomainError, NotPermitted
 from jurisdictions.models import Jurisdiction, Role
 from jurisdictions.selectors import memberships
 
-from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, Status
-from .programme_models import HistoryImport
+from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, HistoryImport, Status
 from .programme_selectors import office_awards
 from .validators import validate_credit_code, validate_id_number
 

@@ -18,9 +18,9 @@ from jurisdictions.rules import Rules
 from jurisdictions.selectors import memberships, ruleset_current, ruleset_in_force
 
 from . import permissions
-from .models import Application, Cycle, Grant, Status
-from .programme_models import (AgencyContract, EncouragedEvidence, PoolMember, PoolRoute, PrizePayment, RecoveryPayment,
-                               SpendingReport, Training)
+from .models import (Application, Cycle, EncouragedEvidence, Grant, PoolMember, PoolRoute, PrizePayment, RecoveryPayment,
+                     SpendingReport, Status, Training)
+from .programme_models import AgencyContract
 from .validators import validate_credit_code
 
 

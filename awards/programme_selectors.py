@@ -10,8 +10,8 @@ from core import clock
 from jurisdictions.models import Award, BodyKind, Jurisdiction, Role
 from jurisdictions.selectors import memberships
 
-from .models import ApplicantMember, Application, Cycle, Grant
-from .programme_models import AgencyContract, HistoryImport, PoolMember, Training
+from .models import ApplicantMember, Application, Cycle, Grant, HistoryImport, PoolMember, Training
+from .programme_models import AgencyContract
 
 
 def office_awards(user):

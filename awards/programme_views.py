@@ -22,7 +22,7 @@ from jurisdictions.rules import Rules
 from . import history_import, programme
 from . import programme_selectors as sel
 from .models import Cycle
-from .programme_models import PoolMember, PoolRoute, SpendingReport
+from .models import PoolMember, PoolRoute, SpendingReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from awards import programme
-from awards.programme_models import PoolRoute
+from awards.models import PoolRoute
 from jurisdictions.models import Award, Jurisdiction
 from tests.awards.factories import open_cycle
 

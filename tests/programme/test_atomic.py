@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from awards import history_import as hi
 from awards import programme, services
 from awards.models import Application, Cycle, Grant
-from awards.programme_models import AgencyContract, HistoryImport, PoolMember, PoolRoute, SpendingReport
+from awards.models import HistoryImport, PoolMember, PoolRoute, SpendingReport
+from awards.programme_models import AgencyContract
 from awards.simulation import _user
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from tests.atomicity import public_functions

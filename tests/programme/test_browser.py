@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from awards.models import Applicant, Ban, Cycle, Grant
-from awards.programme_models import PoolMember
+from awards.models import PoolMember
 from core import clock
 from jurisdictions.models import Award, Body, BodyKind, Membership
 from tests.conftest import shot

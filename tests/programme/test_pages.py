@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from awards import programme, services
 from awards.models import Grant
-from awards.programme_models import PoolRoute
+from awards.models import PoolRoute
 from awards.simulation import simulate_cycle
 from jurisdictions.models import Award, Jurisdiction
 from tests.awards.factories import START, open_cycle, org

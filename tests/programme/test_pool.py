@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from awards import programme, programme_selectors as sel
-from awards.programme_models import PoolMember, PoolRoute
+from awards.models import PoolMember, PoolRoute
 from core.errors import DomainError, NotPermitted
 from core.models import AuditEntry
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
