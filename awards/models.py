@@ -395,5 +395,3 @@ class RecoveryPayment(models.Model):
         ordering = ["grant", "paid_on", "id"]
         verbose_name = verbose_name_plural = "追缴奖金缴回"
 
-
-from .programme_models import *  # noqa: E402,F401,F403  (review agencies, until review owns them)

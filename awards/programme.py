@@ -1,5 +1,4 @@
-"""Writes for what the regulations ask beyond a cycle: the cultivation pool, review agencies, encouraged
-applicants, prize money and its recovery, and onboarding a new award. Each write checks permission, then
+"""Writes for what the regulations ask beyond a cycle: the cultivation pool, encouraged applicants, prize money and its recovery, and onboarding a new award. Each write checks permission, then
 logs the action (core.audit.log_action); errors are DomainError with a Chinese message and the article."""
 from __future__ import annotations
 
@@ -18,9 +17,8 @@ from jurisdictions.rules import Rules
 from jurisdictions.selectors import memberships, ruleset_current, ruleset_in_force
 
 from . import permissions
-from .models import (Application, Cycle, EncouragedEvidence, Grant, PoolMember, PoolRoute, PrizePayment, RecoveryPayment,
+from .models import (Application, EncouragedEvidence, Grant, PoolMember, PoolRoute, PrizePayment, RecoveryPayment,
                      SpendingReport, Status, Training)
-from .programme_models import AgencyContract
 from .validators import validate_credit_code
 
 
@@ -113,70 +111,6 @@ def training_record(*, award: Award, actor, date: dt.date, topic: str, trainer: 
         log_action("pool.training", actor=actor, obj=training, role="office", jurisdiction_code=award.jurisdiction.code,
                    data={"attendees": [m.pk for m in attendees], "date": date.isoformat()})
     return training
-
-
-# ---- 评审机构 ----------------------------------------------------------------------------------------------------
-@transaction.atomic
-def agency_register(*, jurisdiction: Jurisdiction, actor, name: str) -> Body:
-    if not memberships(actor, Role.OFFICE).filter(body__jurisdiction=jurisdiction).exists():
-        raise NotPermitted("只有本辖区的质量奖办公室可以登记评审机构。")
-    if not name.strip():
-        raise DomainError("请填写评审机构名称。", field="name")
-    body, created = Body.objects.get_or_create(jurisdiction=jurisdiction, kind=BodyKind.REVIEW_AGENCY, name=name.strip())
-    if not created:
-        raise DomainError("该评审机构已登记。", field="name")
-    log_action("agency.register", actor=actor, obj=body, role="office", jurisdiction_code=jurisdiction.code)
-    return body
-
-
-def agency_contract_sign(*, cycle: Cycle, agency: Body, actor, procurement_document: str, signed_on: dt.date,
-                         starts_on: dt.date, ends_on: dt.date) -> AgencyContract:
-    """二连浩特 第十七条: the agency is chosen by government procurement; 瀍河 第九条: the office may entrust a third
-    party. The ruleset says whether the award uses agencies and whether procurement is required."""
-    award = cycle.award
-    _require_office(actor, award, "委托评审机构")
-    rule = Rules(cycle.ruleset.data).review_agency
-    if not rule:
-        raise DomainError(f"{award.name}的管理办法未规定委托第三方评审机构。", code="no_review_agency")
-    if agency.kind != BodyKind.REVIEW_AGENCY or agency.jurisdiction_id != award.jurisdiction_id:
-        raise DomainError("请选择本辖区已登记的第三方评审机构。", field="agency")
-    if rule.get("procurement") and not procurement_document.strip():
-        raise DomainError(f"评审机构采用政府采购方式选定（{rule['article']}），请填写政府采购文件编号。",
-                          field="procurement_document", article=rule["article"])
-    if ends_on < starts_on:
-        raise DomainError("服务结束日期不能早于开始日期。", field="ends_on")
-    if signed_on > starts_on:
-        raise DomainError("签订日期不能晚于服务开始日期。", field="signed_on")
-    with transaction.atomic():
-        contract = AgencyContract.objects.create(award=award, cycle=cycle, agency=agency, procurement_document=procurement_document.strip(),
-                                                 signed_on=signed_on, starts_on=starts_on, ends_on=ends_on, created_by=actor)
-        log_action("agency.contract", actor=actor, obj=contract, role="office", jurisdiction_code=award.jurisdiction.code,
-                   data={"cycle": cycle.pk, "agency": agency.pk, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
-    return contract
-
-
-@transaction.atomic
-def agency_contract_terminate(*, contract: AgencyContract, actor, on: dt.date) -> AgencyContract:
-    _require_office(actor, contract.award, "终止委托")
-    if on < contract.starts_on:
-        raise DomainError("终止日期不能早于服务开始日期。", field="on")
-    contract.terminated_on = on
-    contract.save(update_fields=["terminated_on"])
-    log_action("agency.terminate", actor=actor, obj=contract, role="office", jurisdiction_code=contract.award.jurisdiction.code,
-               data={"on": on.isoformat()})
-    return contract
-
-
-@transaction.atomic
-def agency_staff_add(*, agency: Body, actor, user) -> Membership:
-    if agency.kind != BodyKind.REVIEW_AGENCY:
-        raise DomainError("只能为第三方评审机构添加工作人员。")
-    if not memberships(actor, Role.OFFICE).filter(body__jurisdiction_id=agency.jurisdiction_id).exists():
-        raise NotPermitted("只有本辖区的质量奖办公室可以添加评审机构工作人员。")
-    membership, _ = Membership.objects.update_or_create(user=user, body=agency, role=Role.AGENCY, defaults={"active": True})
-    log_action("agency.staff_add", actor=actor, obj=agency, role="office", jurisdiction_code=agency.jurisdiction.code,
-               data={"user": user.get_username()})
-    return membership
 
 
 # ---- 鼓励申报 ----------------------------------------------------------------------------------------------------

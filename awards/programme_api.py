@@ -1,6 +1,5 @@
-"""Programme API: the pool members a user may see, and the cycles an agency's staff may work on today
-(the review app and agency tools ask the latter)."""
-from drf_spectacular.utils import extend_schema, inline_serializer
+"""Programme API: the pool members a user may see."""
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -27,15 +26,6 @@ def pool_members(request):
     return Response(PoolMemberSerializer(sel.pool_members_visible(request.user), many=True).data)
 
 
-@extend_schema(responses=inline_serializer("AgencyCycle", {"id": serializers.IntegerField(), "award": serializers.CharField(),
-                                                          "year": serializers.IntegerField(), "number": serializers.IntegerField()},
-                                           many=True), summary="评审机构工作人员当前可办理的届次（委托合同有效期内）")
-@api_view(["GET"])
-def agency_cycles(request):
-    return Response([{"id": c.pk, "award": c.award.slug, "year": c.year, "number": c.number} for c in sel.agency_cycles(request.user)])
-
-
 urlpatterns = [
     path("programme/pool/", pool_members, name="api-programme-pool"),
-    path("programme/agency-cycles/", agency_cycles, name="api-programme-agency-cycles"),
 ]

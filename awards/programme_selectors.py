@@ -1,4 +1,4 @@
-"""Permission-aware reads for the pool, agencies, encouraged applicants and prize money. Lists are scoped by
+"""Permission-aware reads for the pool, encouraged applicants and prize money. Lists are scoped by
 the user's memberships; anything outside them is simply absent (views turn that into 404)."""
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from jurisdictions.models import Award, BodyKind, Jurisdiction, Role
 from jurisdictions.selectors import memberships
 
 from .models import ApplicantMember, Application, Cycle, Grant, HistoryImport, PoolMember, Training
-from .programme_models import AgencyContract
 
 
 def office_awards(user):
@@ -78,40 +77,6 @@ def pool_history_for(application: Application) -> dict | None:
     trainings = sorted(member.trainings.all(), key=lambda t: t.date)
     years = (clock.today() - member.joined_on).days // 365
     return {"member": member, "trainings": trainings, "years_in_pool": years}
-
-
-# ---- agencies ---------------------------------------------------------------------------------------------------
-def agency_bodies(user):
-    return [m.body for m in memberships(user, Role.AGENCY) if m.body.kind == BodyKind.REVIEW_AGENCY]
-
-
-def live_contracts(user, on: dt.date | None = None):
-    on = on or clock.today()
-    bodies = [b.pk for b in agency_bodies(user)]
-    return (AgencyContract.objects.filter(agency_id__in=bodies, starts_on__lte=on, ends_on__gte=on)
-            .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=on)).select_related("cycle__award", "agency"))
-
-
-def agency_cycles(user, on: dt.date | None = None):
-    """Cycles this agency staff member may work on today: only those under a live contract of their agency."""
-    return Cycle.objects.filter(pk__in=live_contracts(user, on).values("cycle_id")).select_related("award").order_by("-year")
-
-
-def agency_may_manage(user, cycle: Cycle, on: dt.date | None = None) -> bool:
-    """Agency staff manage panels and scoring for contracted cycles only (二连浩特 第十八条); the review app asks this."""
-    return agency_cycles(user, on).filter(pk=cycle.pk).exists()
-
-
-def contracts_for_office(user):
-    return (AgencyContract.objects.filter(award__in=office_awards(user)).select_related("cycle__award", "agency", "award")
-            .order_by("-starts_on", "-id"))
-
-
-def agencies_for_office(user):
-    from jurisdictions.models import Body
-
-    ids = {m.body.jurisdiction_id for m in memberships(user, Role.OFFICE)}
-    return Body.objects.filter(kind=BodyKind.REVIEW_AGENCY, jurisdiction_id__in=ids).select_related("jurisdiction").order_by("name")
 
 
 # ---- encouraged ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ urlpatterns = [
     path("programme/history/", views.history_index, name="programme-history"),
     path("programme/history/template.xlsx", views.history_template, name="programme-history-template"),
     path("programme/history/<int:pk>/", views.history_detail, name="programme-history-detail"),
-    path("programme/agencies/", views.agencies, name="programme-agencies"),
     path("programme/cycles/<int:pk>/applications/", views.cycle_applications, name="programme-applications"),
     path("programme/money/", views.money_list, name="programme-money"),
     path("programme/money/<int:pk>/", views.money_detail, name="programme-money-detail"),

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules
 
-from . import history_import, programme
+from . import history_import, programme, signals
 from . import programme_selectors as sel
 from .models import Cycle
 from .models import PoolMember, PoolRoute, SpendingReport
@@ -56,7 +56,7 @@ def index(request):
     return render(request, "programme/index.html", {
         "office_awards": list(sel.office_awards(user)),
         "pool_count": sel.pool_members_visible(user).count(),
-        "agency_cycles": list(sel.agency_cycles(user)),
+        **signals.contributions(signals.work_index_page, user=user),  # review: the cycles an agency serves today
         "admin_of": programme.admin_jurisdictions(user),
         "money_count": sel.money_grants(user).count(),
         "cycles": list(sel.office_cycles(user)[:20]),
@@ -196,53 +196,6 @@ def history_detail(request, pk):
     return render(request, "programme/history_detail.html", {
         "batch": batch, "checks": checks, "bad": sum(1 for c in checks if not c.ok), "error": error,
         "columns": history_import.COLUMNS})
-
-
-# ---- 评审机构 ----------------------------------------------------------------------------------------------------
-@login_required
-def agencies(request):
-    user = request.user
-    awards = list(sel.office_awards(user))
-    live = list(sel.live_contracts(user))
-    if not awards and not live and not sel.agency_bodies(user):
-        raise Http404
-    error = None
-    if request.method == "POST" and awards:
-        p = request.POST
-        action = p.get("action")
-        try:
-            if action == "register":
-                jurisdiction = awards[0].jurisdiction if len({a.jurisdiction_id for a in awards}) == 1 else \
-                    _get(Jurisdiction.objects.filter(pk__in=[a.jurisdiction_id for a in awards]), pk=p.get("jurisdiction") or 0)
-                body = programme.agency_register(jurisdiction=jurisdiction, actor=user, name=p.get("name", ""))
-                messages.success(request, f"已登记评审机构“{body.name}”。")
-            elif action == "contract":
-                cycle = _get(sel.office_cycles(user), pk=p.get("cycle") or 0)
-                agency = _get(sel.agencies_for_office(user), pk=p.get("agency") or 0)
-                programme.agency_contract_sign(cycle=cycle, agency=agency, actor=user, procurement_document=p.get("procurement_document", ""),
-                                               signed_on=_required_date(p.get("signed_on"), "签订日期"),
-                                               starts_on=_required_date(p.get("starts_on"), "服务开始日期"),
-                                               ends_on=_required_date(p.get("ends_on"), "服务结束日期"))
-                messages.success(request, "已登记委托合同。")
-            elif action == "staff":
-                agency = _get(sel.agencies_for_office(user), pk=p.get("agency") or 0)
-                staff = get_user_model().objects.filter(username=p.get("username", "").strip()).first()
-                if staff is None:
-                    raise DomainError("没有该用户名的账户。")
-                programme.agency_staff_add(agency=agency, actor=user, user=staff)
-                messages.success(request, f"{staff.get_username()} 已加入“{agency.name}”。")
-            elif action == "terminate":
-                contract = _get(sel.contracts_for_office(user), pk=p.get("contract") or 0)
-                programme.agency_contract_terminate(contract=contract, actor=user, on=_required_date(p.get("on"), "终止日期"))
-                messages.success(request, "委托已终止，评审机构工作人员即日起不能再访问该届评审。")
-            return redirect("programme-agencies")
-        except DomainError as exc:
-            error = exc.message
-    today = clock.today()
-    contracts = [(c, c.live_on(today)) for c in sel.contracts_for_office(user)]
-    return render(request, "programme/agencies.html", {
-        "awards": awards, "contracts": contracts, "agencies": list(sel.agencies_for_office(user)),
-        "cycles": list(sel.office_cycles(user)), "live": live, "error": error, "today": today})
 
 
 # ---- 鼓励申报 ----------------------------------------------------------------------------------------------------
