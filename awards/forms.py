@@ -8,23 +8,13 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from core import clock
-from core.errors import DomainError
+from core.errors import DomainError, add_domain_error  # noqa: F401  (the pages import it from here)
 from jurisdictions.models import Jurisdiction
 
 from .models import LegalForm, StageOpinion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "未声明"), ("yes", "是"), ("no", "否")]
-
-
-def add_domain_error(form: forms.Form, exc: DomainError, aliases: dict | None = None) -> None:
-    """Shows a service's error beside the field it names (or above the form)."""
-    field = (aliases or {}).get(exc.field, exc.field)
-    message = exc.message + (f"（{exc.article}）" if exc.article and exc.article not in exc.message else "")
-    if field and field in form.fields:
-        form.add_error(field, message)
-    else:
-        form.add_error(None, message)
 
 
 class CountyField(forms.ChoiceField):

@@ -13,7 +13,5 @@ urlpatterns = [
     path("programme/cycles/<int:pk>/applications/", views.cycle_applications, name="programme-applications"),
     path("programme/money/", views.money_list, name="programme-money"),
     path("programme/money/<int:pk>/", views.money_detail, name="programme-money-detail"),
-    path("programme/onboard/", views.onboard, name="programme-onboard"),
     path("programme/onboard/<slug:slug>/", views.onboard_award, name="programme-onboard-award"),
-    path("programme/admins/", views.admin_grant, name="programme-admin-grant"),
 ]

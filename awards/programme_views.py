@@ -7,17 +7,15 @@ import datetime as dt
 import io
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from core import clock
 from core.errors import DomainError
-from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
+from jurisdictions.models import Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules
+from jurisdictions.selectors import admin_jurisdictions
 
 from . import history_import, programme, signals
 from . import programme_selectors as sel
@@ -57,7 +55,7 @@ def index(request):
         "office_awards": list(sel.office_awards(user)),
         "pool_count": sel.pool_members_visible(user).count(),
         **signals.contributions(signals.work_index_page, user=user),  # review: the cycles an agency serves today
-        "admin_of": programme.admin_jurisdictions(user),
+        "admin_of": admin_jurisdictions(user),
         "money_count": sel.money_grants(user).count(),
         "cycles": list(sel.office_cycles(user)[:20]),
     })
@@ -276,37 +274,7 @@ def money_detail(request, pk):
         "member": grant.applicant.members.filter(user=user).exists()})
 
 
-# ---- 新奖项 ------------------------------------------------------------------------------------------------------
-@login_required
-def onboard(request):
-    user = request.user
-    parents = programme.admin_jurisdictions(user)
-    if not parents:
-        raise Http404
-    error = None
-    if request.method == "POST":
-        p = request.POST
-        try:
-            parent = next((j for j in parents if str(j.pk) == p.get("parent")), None)
-            if parent is None:
-                raise DomainError("请选择您管理的辖区。")
-            template = _get(Award.objects.all(), slug=p.get("template", ""))
-            award = programme.award_onboard(
-                actor=user, parent=parent, code=p.get("code", ""), jurisdiction_name=p.get("jurisdiction_name", ""),
-                award_name=p.get("award_name", ""), slug=p.get("slug", ""), template=template,
-                document_number=p.get("document_number", ""), issued=_date(p.get("issued"), "发布日期"),
-                effective_from=_required_date(p.get("effective_from"), "施行日期"), office_name=p.get("office_name", ""),
-                committee_name=p.get("committee_name", ""))
-            messages.success(request, f"已设立{award.name}，规则第1版已生效。")
-            return redirect("programme-onboard-award", slug=award.slug)
-        except DomainError as exc:
-            error = exc.message
-    children = Jurisdiction.objects.filter(parent__in=parents).order_by("code")
-    return render(request, "programme/onboard.html", {
-        "parents": parents, "children": children, "templates": Award.objects.select_related("jurisdiction").order_by("jurisdiction__code"),
-        "error": error, "post": request.POST if error else {}, "today": clock.today()})
-
-
+# ---- 新奖项的首届评选 -----------------------------------------------------------------------------------------------
 @login_required
 def onboard_award(request, slug):
     from . import services
@@ -331,22 +299,3 @@ def onboard_award(request, slug):
     return render(request, "programme/onboard_award.html", {
         "award": award, "ruleset": ruleset, "rules": Rules(ruleset.data) if ruleset else None, "cycles": list(award.cycles.all()),
         "edit_url": f"/rules/{award.slug}/edit/", "error": error, "today": clock.today()})
-
-
-@login_required
-@require_POST
-def admin_grant(request):
-    """A platform superuser makes someone a jurisdiction administrator."""
-    if not request.user.is_superuser:
-        raise Http404
-    try:
-        body = _get(Body.objects.all(), pk=request.POST.get("body") or 0)
-        target = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
-        if target is None:
-            raise DomainError("没有该用户名的账户。")
-        programme.jurisdiction_admin_grant(actor=request.user, user=target, body=body)
-        messages.success(request, f"{target.get_username()} 已成为{body.jurisdiction.name}辖区管理员。")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(reverse("programme-index"))
-
