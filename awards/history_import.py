@@ -21,7 +21,7 @@ from jurisdictions.models import Jurisdiction, Role
 from jurisdictions.selectors import memberships
 
 from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, HistoryImport, Status
-from .programme_selectors import office_awards
+from .selectors import awards_for_office
 from .validators import validate_credit_code, validate_id_number
 
 HISTORY_MARK = "历史记录导入（非本平台办理）"
@@ -162,7 +162,7 @@ class RowCheck:
 def check_rows(rows: list[dict], actor) -> list[RowCheck]:
     """Every row against the database as it is now: what it would create, or every reason it cannot."""
     today = clock.today()
-    awards = {a.slug: a for a in office_awards(actor)}
+    awards = {a.slug: a for a in awards_for_office(actor)}
     counties = {j.code: j for j in Jurisdiction.objects.filter(code__in={r["values"].get("county", "") for r in rows})}
     seen: dict[tuple, int] = {}
     cycle_years: dict[tuple, tuple[int, int]] = {}
@@ -315,7 +315,7 @@ def history_import_commit(*, batch: HistoryImport, actor) -> dict:
         raise DomainError(f"该文件已于 {batch.committed_at:%Y-%m-%d %H:%M} 导入，不能重复导入。")
     if not memberships(actor, Role.OFFICE).filter(body__jurisdiction_id=batch.jurisdiction_id).exists():
         raise NotPermitted("只有质量奖办公室可以导入历史记录。")
-    awards = {a.slug: a for a in office_awards(actor)}
+    awards = {a.slug: a for a in awards_for_office(actor)}
     created = {"applicants": 0, "grants": 0, "bans": 0, "cycles": 0}
     with transaction.atomic():
         HistoryImport.objects.select_for_update().get(pk=batch.pk)

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from django.urls import path
 
-from . import programme_selectors as sel
+from . import selectors as sel
 
 
 class PoolMemberSerializer(serializers.Serializer):

@@ -17,8 +17,8 @@ from jurisdictions.models import Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules
 from jurisdictions.selectors import admin_jurisdictions
 
-from . import history_import, programme, signals
-from . import programme_selectors as sel
+from . import history_import, pool, prizes, signals
+from . import selectors as sel
 from .models import Cycle
 from .models import PoolMember, PoolRoute, SpendingReport
 
@@ -52,12 +52,12 @@ def _get(qs, **kw):
 def index(request):
     user = request.user
     return render(request, "programme/index.html", {
-        "office_awards": list(sel.office_awards(user)),
+        "office_awards": list(sel.awards_for_office(user)),
         "pool_count": sel.pool_members_visible(user).count(),
         **signals.contributions(signals.work_index_page, user=user),  # review: the cycles an agency serves today
         "admin_of": admin_jurisdictions(user),
         "money_count": sel.money_grants(user).count(),
-        "cycles": list(sel.office_cycles(user)[:20]),
+        "cycles": list(sel.cycles_for_office(user)[:20]),
     })
 
 
@@ -71,17 +71,17 @@ def _county_choices(awards):
 @login_required
 def pool_list(request):
     user = request.user
-    awards = list(sel.office_awards(user))
+    awards = list(sel.awards_for_office(user))
     error = None
     if request.method == "POST":
         if not awards:
             raise Http404
         p = request.POST
         try:
-            award = _get(sel.office_awards(user), pk=p.get("award") or 0)
+            award = _get(sel.awards_for_office(user), pk=p.get("award") or 0)
             county = _get(_county_choices([award]), pk=p.get("county") or 0)
             body = Body.objects.filter(pk=p.get("recommended_by_body") or 0).first()
-            member = programme.pool_member_add(
+            member = pool.pool_member_add(
                 award=award, actor=user, name=p.get("name", ""), credit_code=p.get("credit_code", ""), county=county,
                 joined_on=_required_date(p.get("joined_on"), "入库日期"), route=p.get("route", ""), recommended_by_body=body,
                 recommended_by_person=p.get("recommended_by_person", ""), notes=p.get("notes", ""))
@@ -110,7 +110,7 @@ def pool_detail(request, pk):
         if not manage:
             raise Http404
         try:
-            programme.pool_member_update(member=member, actor=user, notes=request.POST.get("notes", member.notes),
+            pool.pool_member_update(member=member, actor=user, notes=request.POST.get("notes", member.notes),
                                          left_on=_date(request.POST.get("left_on"), "出库日期"))
             messages.success(request, "已保存。")
             return redirect("programme-pool-detail", pk=member.pk)
@@ -123,17 +123,17 @@ def pool_detail(request, pk):
 @login_required
 def training_list(request):
     user = request.user
-    awards = list(sel.office_awards(user))
+    awards = list(sel.awards_for_office(user))
     error = None
     if request.method == "POST":
         if not awards:
             raise Http404
         p = request.POST
         try:
-            award = _get(sel.office_awards(user), pk=p.get("award") or 0)
+            award = _get(sel.awards_for_office(user), pk=p.get("award") or 0)
             ids = [int(i) for i in p.getlist("attendees") if i.isdigit()]
             attendees = list(sel.pool_members_visible(user).filter(pk__in=ids))
-            training = programme.training_record(award=award, actor=user, date=_required_date(p.get("date"), "培训日期"),
+            training = pool.training_record(award=award, actor=user, date=_required_date(p.get("date"), "培训日期"),
                                                  topic=p.get("topic", ""), trainer=p.get("trainer", ""), attendees=attendees)
             messages.success(request, f"已登记培训“{training.topic}”（免费，{len(attendees)} 家单位参加）。")
             return redirect("programme-trainings")
@@ -146,7 +146,7 @@ def training_list(request):
 
 # ---- 历史记录导入 -------------------------------------------------------------------------------------------------
 def _require_office_anywhere(user):
-    if not sel.office_awards(user).exists():
+    if not sel.awards_for_office(user).exists():
         raise Http404
 
 
@@ -166,7 +166,7 @@ def history_index(request):
             error = exc.message
     return render(request, "programme/history_index.html", {"batches": list(sel.history_imports(user)[:20]), "error": error,
                                                              "columns": history_import.COLUMNS,
-                                                             "awards": list(sel.office_awards(user))})
+                                                             "awards": list(sel.awards_for_office(user))})
 
 
 @login_required
@@ -200,7 +200,7 @@ def history_detail(request, pk):
 @login_required
 def cycle_applications(request, pk):
     try:
-        cycle = sel.office_cycle(request.user, pk)
+        cycle = sel.cycle_for_office(request.user, pk)
     except Cycle.DoesNotExist:
         raise Http404 from None
     kinds = Rules(cycle.ruleset.data).encouraged
@@ -232,7 +232,7 @@ def cycle_applications(request, pk):
 @login_required
 def money_list(request):
     grants = list(sel.money_grants(request.user))
-    rows = [(g, programme.prize_paid(g), programme.recovery_outstanding(g)) for g in grants]
+    rows = [(g, sel.prize_paid(g), sel.recovery_outstanding(g)) for g in grants]
     return render(request, "programme/money_list.html", {"rows": rows})
 
 
@@ -240,35 +240,35 @@ def money_list(request):
 def money_detail(request, pk):
     user = request.user
     grant = _get(sel.grants_visible(user), pk=pk)
-    office = sel.office_awards(user).filter(pk=grant.award_id).exists()
-    uses, article = programme.spending_uses(grant)
+    office = sel.awards_for_office(user).filter(pk=grant.award_id).exists()
+    uses, article = sel.spending_uses(grant)
     error = None
     if request.method == "POST":
         p = request.POST
         action = p.get("action")
         try:
             if action == "pay":
-                programme.prize_payment_record(grant=grant, actor=user, amount=p.get("amount", ""),
+                prizes.prize_payment_record(grant=grant, actor=user, amount=p.get("amount", ""),
                                                paid_on=_required_date(p.get("paid_on"), "拨付日期"), document=p.get("document", ""))
                 messages.success(request, "已登记奖金拨付。")
             elif action == "report":
                 items = [{"use": u, "amount": a} for u, a in zip(p.getlist("use"), p.getlist("item_amount"))]
                 year = int(p.get("year") or 0)
-                programme.spending_report_submit(grant=grant, actor=user, year=year, items=items, text=p.get("text", ""))
+                prizes.spending_report_submit(grant=grant, actor=user, year=year, items=items, text=p.get("text", ""))
                 messages.success(request, f"{year} 年度奖金使用报告已提交。")
             elif action == "review":
                 report = _get(SpendingReport.objects.filter(grant=grant), pk=p.get("report") or 0)
-                programme.spending_report_review(report=report, actor=user, result=p.get("result", ""), note=p.get("note", ""))
+                prizes.spending_report_review(report=report, actor=user, result=p.get("result", ""), note=p.get("note", ""))
                 messages.success(request, "已审核。")
             elif action == "recover":
-                programme.recovery_payment_record(grant=grant, actor=user, amount=p.get("amount", ""),
+                prizes.recovery_payment_record(grant=grant, actor=user, amount=p.get("amount", ""),
                                                   paid_on=_required_date(p.get("paid_on"), "缴回日期"), note=p.get("note", ""))
                 messages.success(request, "已登记缴回。")
             return redirect("programme-money-detail", pk=grant.pk)
         except (DomainError, ValueError) as exc:
             error = getattr(exc, "message", "请检查填写的数字。")
     return render(request, "programme/money_detail.html", {
-        "grant": grant, "office": office, "paid": programme.prize_paid(grant), "outstanding": programme.recovery_outstanding(grant),
+        "grant": grant, "office": office, "paid": sel.prize_paid(grant), "outstanding": sel.recovery_outstanding(grant),
         "payments": grant.prize_payments.all(), "reports": grant.spending_reports.all(), "recoveries": grant.recovery_payments.all(),
         "uses": uses, "article": article, "error": error, "item_rows": range(4), "this_year": clock.today().year,
         "member": grant.applicant.members.filter(user=user).exists()})
@@ -280,7 +280,7 @@ def onboard_award(request, slug):
     from . import services
 
     user = request.user
-    award = _get(sel.office_awards(user), slug=slug)
+    award = _get(sel.awards_for_office(user), slug=slug)
     error = None
     if request.method == "POST":
         p = request.POST

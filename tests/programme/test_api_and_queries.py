@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from awards import programme
+from awards import pool
 from awards.models import PoolRoute
 from jurisdictions.models import Award, Jurisdiction
 from review import agencies
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _members(award, office, n, start=0):
     with at(dt.date(2025, 6, 2)):
         for i in range(start, start + n):
-            programme.pool_member_add(award=award, actor=office, name=f"查询测试{i}公司", credit_code=credit("152201", 100 + i),
+            pool.pool_member_add(award=award, actor=office, name=f"查询测试{i}公司", credit_code=credit("152201", 100 + i),
                                       county=Jurisdiction.objects.get(code="152201"), joined_on=dt.date(2025, 3, 1), route=PoolRoute.SELF)
 
 
