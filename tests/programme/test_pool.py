@@ -98,7 +98,7 @@ def test_pool_history_beside_the_application(make_user):
     app = filed(cycle, applicant, user)
     history = selectors.pool_history_for(app)
     assert history["member"] == member and [t.topic for t in history["trainings"]] == ["质量管理体系培训"]
-    html = render_to_string("programme/_pool_history.html", {"pool_history": history})
+    html = render_to_string("awards/_pool_history.html", {"pool_history": history})
     assert "2024-03-01" in html and "自行申报" in html and "质量管理体系培训" in html
     other, other_user = org("pool-none", "654202")
     assert selectors.pool_history_for(filed(cycle, other, other_user)) is None
