@@ -22,6 +22,18 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _write(form, write, **kwargs):
+    """For a posted, valid form: `write(**kwargs, **form.cleaned_data)`, its domain error beside the field it
+    names. The write's result, or None when there was nothing to write or it was refused."""
+    if not (form.is_bound and form.is_valid()):
+        return None
+    try:
+        return write(**kwargs, **form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+
+
 # ---- 培育库 ------------------------------------------------------------------------------------------------------
 @login_required
 def pool_list(request):
@@ -35,14 +47,10 @@ def pool_list(request):
     if office:
         form = PoolMemberForm(_posted(request), awards=awards, counties=selectors.pool_counties(awards),
                               recommenders=selectors.pool_recommenders(awards), initial={"joined_on": clock.today()})
-        if form.is_bound and form.is_valid():
-            try:
-                member = pool.pool_member_add(actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"{member.name}已纳入{member.award.name}培育库。")
-                return redirect("programme-pool-detail", pk=member.pk)
+        member = _write(form, pool.pool_member_add, actor=user)
+        if member is not None:
+            messages.success(request, f"{member.name}已纳入{member.award.name}培育库。")
+            return redirect("programme-pool-detail", pk=member.pk)
     return render(request, "awards/pool_list.html", {"members": list(selectors.pool_members_visible(user)), "form": form},
                   status=400 if form is not None and form.is_bound else 200)
 
@@ -57,14 +65,9 @@ def pool_detail(request, pk):
     form = None
     if manage:
         form = PoolMemberUpdateForm(_posted(request), initial={"notes": member.notes, "left_on": member.left_on})
-        if form.is_bound and form.is_valid():
-            try:
-                pool.pool_member_update(member=member, actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("programme-pool-detail", pk=member.pk)
+        if _write(form, pool.pool_member_update, member=member, actor=user) is not None:
+            messages.success(request, "已保存。")
+            return redirect("programme-pool-detail", pk=member.pk)
     return render(request, "awards/pool_detail.html", {"member": member, "manage": manage, "form": form,
                                                        "trainings": member.trainings.order_by("-date")},
                   status=400 if form is not None and form.is_bound else 200)
@@ -81,14 +84,10 @@ def training_list(request):
     if office:
         form = TrainingForm(_posted(request), awards=awards,
                             members=selectors.pool_members_visible(user).filter(award__in=awards))
-        if form.is_bound and form.is_valid():
-            try:
-                training = pool.training_record(actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"已登记培训“{training.topic}”（免费，{len(form.cleaned_data['attendees'])} 家单位参加）。")
-                return redirect("programme-trainings")
+        training = _write(form, pool.training_record, actor=user)
+        if training is not None:
+            messages.success(request, f"已登记培训“{training.topic}”（免费，{len(form.cleaned_data['attendees'])} 家单位参加）。")
+            return redirect("programme-trainings")
     return render(request, "awards/trainings.html", {"trainings": list(selectors.trainings_visible(user)), "form": form},
                   status=400 if form is not None and form.is_bound else 200)
 
@@ -106,13 +105,9 @@ def history_index(request):
     user = request.user
     awards = _office_awards_or_404(user)
     form = HistoryUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            batch = history_import.history_import_upload(actor=user, uploaded_file=form.cleaned_data["file"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            return redirect("programme-history-detail", pk=batch.pk)
+    batch = _write(form, lambda *, actor, file: history_import.history_import_upload(actor=actor, uploaded_file=file), actor=user)
+    if batch is not None:
+        return redirect("programme-history-detail", pk=batch.pk)
     return render(request, "awards/history_index.html", {
         "batches": list(selectors.history_imports(user)[:20]), "form": form, "columns": history_import.COLUMNS, "awards": awards,
     }, status=400 if form.is_bound else 200)
