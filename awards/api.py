@@ -471,4 +471,19 @@ def grant_reports(request, pk):
     return Response(PerformanceReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
+# ---- cultivation pool ----------------------------------------------------------------------------------------
+class PoolMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    award = serializers.CharField(source="award.slug")
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+    county = serializers.CharField(source="county.code")
+    joined_on = serializers.DateField()
+    route = serializers.CharField()
+    left_on = serializers.DateField(allow_null=True)
 
+
+@extend_schema(responses=PoolMemberSerializer(many=True), summary="培育库成员（按角色限定范围）")
+@api_view(["GET"])
+def pool_members(request):
+    return Response(PoolMemberSerializer(selectors.pool_members_visible(request.user), many=True).data)

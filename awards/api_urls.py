@@ -22,4 +22,5 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", api.application_withdraw, name="api-application-withdraw"),
     path("grants/<int:pk>/revoke/", api.grant_revoke, name="api-grant-revoke"),
     path("grants/<int:pk>/reports/", api.grant_reports, name="api-grant-reports"),
+    path("programme/pool/", api.pool_members, name="api-programme-pool"),
 ]

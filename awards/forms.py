@@ -1,4 +1,5 @@
-"""Forms for the application pipeline pages. They only shape input: every rule lives in awards.services,
+"""Forms for the application pipeline pages and the pages around a cycle (pool, trainings, history import,
+prize money). They only shape input: every rule lives in awards.services (and awards.pool, awards.prizes, …),
 whose DomainError lands beside its field through `add_domain_error`."""
 from __future__ import annotations
 
@@ -8,23 +9,13 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
 from core import clock
-from core.errors import DomainError
+from core.errors import DomainError, add_domain_error  # noqa: F401  (the pages import it from here)
 from jurisdictions.models import Jurisdiction
 
-from .models import LegalForm, StageOpinion
+from .models import LegalForm, PoolRoute, StageOpinion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "未声明"), ("yes", "是"), ("no", "否")]
-
-
-def add_domain_error(form: forms.Form, exc: DomainError, aliases: dict | None = None) -> None:
-    """Shows a service's error beside the field it names (or above the form)."""
-    field = (aliases or {}).get(exc.field, exc.field)
-    message = exc.message + (f"（{exc.article}）" if exc.article and exc.article not in exc.message else "")
-    if field and field in form.fields:
-        form.add_error(field, message)
-    else:
-        form.add_error(None, message)
 
 
 class CountyField(forms.ChoiceField):
@@ -306,3 +297,122 @@ class RevokeForm(forms.Form):
 class StageSelectForm(forms.Form):
     cut = forms.IntegerField(label="入围名额（前 N 名）", min_value=0, required=False)
     reason = forms.CharField(label="说明", max_length=300, required=False, initial="按好中选优原则确定进入下一环节的名单")
+
+
+# ---- cultivation pool, trainings, history import, prize money ------------------------------------------------
+# Every object a form offers comes from a selector scoped to the user: another tenant's pk is "not one of the
+# choices", a form error beside the field, never accepted.
+def _scoped(label: str, what: str, outside: str, **kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, queryset=None, empty_label="请选择", error_messages={
+        "required": f"请选择{what}。", "invalid_choice": outside}, **kwargs)
+
+
+def _date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DATE, error_messages={
+        "required": f"请填写{label}。", "invalid": f"{label}不是有效日期（YYYY-MM-DD）。"}, **kwargs)
+
+
+def _text(label: str, max_length: int, required: bool = True, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, max_length=max_length, required=required,
+                           error_messages={"required": f"请填写{label}。"}, **kwargs)
+
+
+class PoolMemberForm(forms.Form):
+    award = _scoped("奖项", "奖项", "只能纳入本办公室奖项的培育库。")
+    name = _text("单位名称", 120)
+    credit_code = _text("统一社会信用代码", 18)
+    county = _scoped("所在县（市、区、旗）", "所在县（市、区、旗）", "请从列表中选择所在县（只能选择本奖项行政区域内的县）。")
+    route = forms.ChoiceField(label="入库方式", choices=PoolRoute.choices, error_messages={
+        "required": "请选择入库方式。", "invalid_choice": "请选择入库方式。"})
+    recommended_by_body = _scoped("推荐单位（推荐入库时填写）", "推荐单位",
+                                  "请从列表中选择推荐单位（只能选择本奖项行政区域内的单位）。", required=False)
+    recommended_by_person = _text("推荐人", 60, required=False)
+    joined_on = _date("入库日期")
+    notes = forms.CharField(label="指导帮扶记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, awards, counties, recommenders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].queryset = awards
+        self.fields["award"].empty_label = None  # an office usually has one award: it is chosen already
+        self.fields["award"].label_from_instance = lambda a: a.name
+        self.fields["county"].queryset = counties
+        self.fields["county"].label_from_instance = lambda j: f"{j.name}（{j.code}）"
+        self.fields["recommended_by_body"].queryset = recommenders
+        self.fields["recommended_by_body"].empty_label = "—"
+        self.fields["recommended_by_body"].label_from_instance = lambda b: b.name
+
+
+class PoolMemberUpdateForm(forms.Form):
+    notes = forms.CharField(label="指导帮扶记录", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    left_on = _date("出库日期", required=False, help_text="不再培育时填写")
+
+
+class TrainingForm(forms.Form):
+    award = _scoped("奖项", "奖项", "只能为本办公室的奖项登记培训。")
+    date = _date("培训日期")
+    topic = _text("培训主题", 200)
+    trainer = _text("授课人/单位", 120)
+    attendees = forms.ModelMultipleChoiceField(
+        label="参训单位", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "请从列表中选择参训单位（只能选择本办公室奖项培育库的成员）。",
+                        "invalid_pk_value": "请从列表中选择参训单位。"})
+
+    def __init__(self, *args, awards, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].queryset = awards
+        self.fields["award"].empty_label = None
+        self.fields["award"].label_from_instance = lambda a: a.name
+        self.fields["attendees"].queryset = members
+        self.fields["attendees"].label_from_instance = lambda m: f"{m.name}（{m.award.name}）"
+
+
+class HistoryUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）", widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+                           error_messages={"required": "请选择要上传的 Excel 文件。", "empty": "上传的文件是空的。"})
+
+
+class PrizePaymentForm(forms.Form):
+    amount = _text("金额（元）", 20)
+    paid_on = _date("拨付日期")
+    document = _text("拨付文件", 120)
+
+
+class SpendingItemsInput(forms.Widget):
+    """The report's rows of (use, amount), posted as parallel lists `use` and `item_amount`; the page draws them."""
+
+    def value_from_datadict(self, data, files, name):
+        return [{"use": u, "amount": a} for u, a in zip(data.getlist("use"), data.getlist("item_amount"))]
+
+    def value_omitted_from_data(self, data, files, name):
+        return "use" not in data
+
+
+class SpendingReportForm(forms.Form):
+    ROWS = 4
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100, error_messages={
+        "required": "请填写年度。", "invalid": "年度应为数字。", "min_value": "年度不正确。", "max_value": "年度不正确。"})
+    items = forms.Field(label="支出明细", required=False, widget=SpendingItemsInput)
+    text = forms.CharField(label="使用情况说明", widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "请填写使用情况说明。"})
+
+    def item_rows(self) -> list[dict]:
+        """The rows to draw: what was posted (kept on an error), padded with empty rows."""
+        rows = list(self["items"].value() or []) if self.is_bound else []
+        return rows + [{"use": "", "amount": ""}] * max(self.ROWS - len(rows), 0)
+
+
+class SpendingReviewForm(forms.Form):
+    report = _scoped("报告", "报告", "请从列表中选择待审核的报告。", widget=forms.HiddenInput)
+    result = forms.ChoiceField(label="审核结论", choices=[("accepted", "合规"), ("rejected", "不合规，须整改")],
+                               error_messages={"required": "请选择审核结论。", "invalid_choice": "请选择审核结论。"})
+    note = _text("审核意见", 500, required=False)
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+
+
+class RecoveryPaymentForm(forms.Form):
+    amount = _text("缴回金额（元）", 20)
+    paid_on = _date("缴回日期")
+    note = _text("凭证/说明", 200, required=False)

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 
 from django.db import transaction
+from django.utils import timezone
 
 from core import clock
 from core.crypto import blind_index
@@ -20,9 +21,8 @@ from core.errors import DomainError, NotPermitted
 from jurisdictions.models import Jurisdiction, Role
 from jurisdictions.selectors import memberships
 
-from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, Status
-from .programme_models import HistoryImport
-from .programme_selectors import office_awards
+from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, HistoryImport, Status
+from .selectors import awards_for_office
 from .validators import validate_credit_code, validate_id_number
 
 HISTORY_MARK = "历史记录导入（非本平台办理）"
@@ -163,7 +163,7 @@ class RowCheck:
 def check_rows(rows: list[dict], actor) -> list[RowCheck]:
     """Every row against the database as it is now: what it would create, or every reason it cannot."""
     today = clock.today()
-    awards = {a.slug: a for a in office_awards(actor)}
+    awards = {a.slug: a for a in awards_for_office(actor)}
     counties = {j.code: j for j in Jurisdiction.objects.filter(code__in={r["values"].get("county", "") for r in rows})}
     seen: dict[tuple, int] = {}
     cycle_years: dict[tuple, tuple[int, int]] = {}
@@ -310,61 +310,61 @@ def _historical_cycle(award, year: int, number: int, actor) -> Cycle:
                                 override_reason=HISTORY_MARK, opened_by=actor)
 
 
+@transaction.atomic
 def history_import_commit(*, batch: HistoryImport, actor) -> dict:
     """All or nothing: re-checks every row against the database now, then creates everything in one transaction."""
-    if batch.committed_at:
-        raise DomainError(f"该文件已于 {batch.committed_at:%Y-%m-%d %H:%M} 导入，不能重复导入。")
     if not memberships(actor, Role.OFFICE).filter(body__jurisdiction_id=batch.jurisdiction_id).exists():
         raise NotPermitted("只有质量奖办公室可以导入历史记录。")
-    awards = {a.slug: a for a in office_awards(actor)}
+    awards = {a.slug: a for a in awards_for_office(actor)}
     created = {"applicants": 0, "grants": 0, "bans": 0, "cycles": 0}
-    with transaction.atomic():
-        HistoryImport.objects.select_for_update().get(pk=batch.pk)
-        checks = check_rows(batch.rows, actor)
-        bad = [c for c in checks if not c.ok]
-        if bad:
-            raise DomainError(f"有 {len(bad)} 行存在错误（第 {'、'.join(str(c.row) for c in bad[:10])} 行），未导入任何记录。请修改后重新上传。",
-                              code="import_errors")
-        counties = {j.code: j for j in Jurisdiction.objects.filter(code__in={c.clean["county"] for c in checks})}
-        for c in checks:
-            d = c.clean
-            award = awards[d["award"]]
-            if d["category"] == ApplicantKind.ORGANIZATION:
-                applicant = Applicant.objects.filter(credit_code=d["code"]).first()
-            else:
-                applicant = Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number_index=blind_index(d["code"])).first()
-            if applicant is None:
-                applicant = Applicant.objects.create(
-                    kind=d["category"], name=d["name"], county=counties[d["county"]],
-                    credit_code=d["code"] if d["category"] == ApplicantKind.ORGANIZATION else None,
-                    id_number=d["code"] if d["category"] == ApplicantKind.INDIVIDUAL else "",
-                    id_number_index=blind_index(d["code"]) if d["category"] == ApplicantKind.INDIVIDUAL else "")
-                created["applicants"] += 1
-            grant = None
-            if d["awarded_on"]:
-                before = Cycle.objects.filter(award=award, number=d["number"]).exists()
-                cycle = _historical_cycle(award, d["year"], d["number"], actor)
-                created["cycles"] += 0 if before else 1
-                cat = d["category"][:3]
-                app = Application.objects.create(
-                    cycle=cycle, applicant=applicant, category=d["category"], reference=f"HIST-{cycle.pk}-{applicant.pk}-{cat}",
-                    stage="commendation", status=Status.REVOKED if d["revoked_on"] else Status.AWARDED)
-                grant = Grant.objects.create(
-                    application=app, applicant=applicant, award=award, cycle=None, category=d["category"], year=d["year"],
-                    cycle_number=d["number"], decision_document=d["decision"][:80], awarded_on=d["awarded_on"],
-                    serial=f"HIST-{award.jurisdiction.code}-{d['year']}-{d['number']:02d}-{applicant.pk}-{cat}", imported=True,
-                    revoked_on=d["revoked_on"], revoke_reason=(d["revoke_reason"] or ("历史导入" if d["revoked_on"] else ""))[:20],
-                    revoke_text=d["revoke_reason"])
-                created["grants"] += 1
-            if d["banned_until"]:
-                Ban.objects.create(applicant=applicant, award=award, reason=(d["revoke_reason"] or d["note"] or "历史记录")[:20],
-                                   starts_on=d["ban_start"], ends_on=d["banned_until"], grant=grant, imported=True,
-                                   article=f"历史记录导入（{d['decision'] or '无表彰文号'}）"[:60], note=d["note"][:300])
-                created["bans"] += 1
-        batch.committed_at = clock.now()
-        batch.created = created
-        batch.error_count = 0
-        batch.save(update_fields=["committed_at", "created", "error_count"])
-        log_action("history.import", actor=actor, obj=batch, role="office", jurisdiction_code=batch.jurisdiction.code,
-                   data={**created, "awards": sorted({c.clean["award"] for c in checks}), "file": batch.file_name})
+    committed_at = HistoryImport.objects.select_for_update().values_list("committed_at", flat=True).get(pk=batch.pk)
+    if committed_at:  # read under the lock: two clicks on 确认导入 import once
+        raise DomainError(f"该文件已于 {timezone.localtime(committed_at):%Y-%m-%d %H:%M} 导入，不能重复导入。")
+    checks = check_rows(batch.rows, actor)
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        raise DomainError(f"有 {len(bad)} 行存在错误（第 {'、'.join(str(c.row) for c in bad[:10])} 行），未导入任何记录。请修改后重新上传。",
+                          code="import_errors")
+    counties = {j.code: j for j in Jurisdiction.objects.filter(code__in={c.clean["county"] for c in checks})}
+    for c in checks:
+        d = c.clean
+        award = awards[d["award"]]
+        if d["category"] == ApplicantKind.ORGANIZATION:
+            applicant = Applicant.objects.filter(credit_code=d["code"]).first()
+        else:
+            applicant = Applicant.objects.filter(kind=ApplicantKind.INDIVIDUAL, id_number_index=blind_index(d["code"])).first()
+        if applicant is None:
+            applicant = Applicant.objects.create(
+                kind=d["category"], name=d["name"], county=counties[d["county"]],
+                credit_code=d["code"] if d["category"] == ApplicantKind.ORGANIZATION else None,
+                id_number=d["code"] if d["category"] == ApplicantKind.INDIVIDUAL else "",
+                id_number_index=blind_index(d["code"]) if d["category"] == ApplicantKind.INDIVIDUAL else "")
+            created["applicants"] += 1
+        grant = None
+        if d["awarded_on"]:
+            before = Cycle.objects.filter(award=award, number=d["number"]).exists()
+            cycle = _historical_cycle(award, d["year"], d["number"], actor)
+            created["cycles"] += 0 if before else 1
+            cat = d["category"][:3]
+            app = Application.objects.create(
+                cycle=cycle, applicant=applicant, category=d["category"], reference=f"HIST-{cycle.pk}-{applicant.pk}-{cat}",
+                stage="commendation", status=Status.REVOKED if d["revoked_on"] else Status.AWARDED)
+            grant = Grant.objects.create(
+                application=app, applicant=applicant, award=award, cycle=None, category=d["category"], year=d["year"],
+                cycle_number=d["number"], decision_document=d["decision"][:80], awarded_on=d["awarded_on"],
+                serial=f"HIST-{award.jurisdiction.code}-{d['year']}-{d['number']:02d}-{applicant.pk}-{cat}", imported=True,
+                revoked_on=d["revoked_on"], revoke_reason=(d["revoke_reason"] or ("历史导入" if d["revoked_on"] else ""))[:20],
+                revoke_text=d["revoke_reason"])
+            created["grants"] += 1
+        if d["banned_until"]:
+            Ban.objects.create(applicant=applicant, award=award, reason=(d["revoke_reason"] or d["note"] or "历史记录")[:20],
+                               starts_on=d["ban_start"], ends_on=d["banned_until"], grant=grant, imported=True,
+                               article=f"历史记录导入（{d['decision'] or '无表彰文号'}）"[:60], note=d["note"][:300])
+            created["bans"] += 1
+    batch.committed_at = clock.now()
+    batch.created = created
+    batch.error_count = 0
+    batch.save(update_fields=["committed_at", "created", "error_count"])
+    log_action("history.import", actor=actor, obj=batch, role="office", jurisdiction_code=batch.jurisdiction.code,
+               data={**created, "awards": sorted({c.clean["award"] for c in checks}), "file": batch.file_name})
     return created

@@ -1,7 +1,9 @@
 """Who may act on an application in a role. Roles come from memberships; an applicant's own application
-from ApplicantMember. Returns False rather than raising: callers turn it into 404/403."""
+from ApplicantMember. Returns False rather than raising (callers turn it into 404/403); `require_office` raises
+the domain's NotPermitted for the writes that only the award office may make."""
 from guardian.shortcuts import assign_perm
 
+from core.errors import NotPermitted
 from jurisdictions.models import Membership
 
 from .models import Applicant, ApplicantMember, Application
@@ -65,3 +67,9 @@ def roles_on(user, application: Application, *, memberships=None, applicant: boo
 def office_of(user, award) -> bool:
     return bool(user and user.is_authenticated) and Membership.objects.filter(
         user=user, role="office", active=True, body__jurisdiction_id=award.jurisdiction_id).exists()
+
+
+def require_office(actor, award, what: str) -> None:
+    """Refuses (NotPermitted) anyone but the award office's staff: "只有X办公室可以{what}"."""
+    if not office_of(actor, award):
+        raise NotPermitted(f"只有{award.name}办公室可以{what}。")

@@ -1,5 +1,5 @@
-"""Permission-aware reads for the application pipeline: every list a page or the API shows is built here,
-scoped to what the user may see. Another tenant's object raises Http404 (never a 403 that confirms it
+"""Permission-aware reads for the application pipeline, the cultivation pool, imported history, encouraged
+applicants and prize money: every list a page or the API shows is built here, scoped to what the user may see. Another tenant's object raises Http404 (never a 403 that confirms it
 exists)."""
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ import calendar as pycalendar
 import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 
 from core import clock
 from jurisdictions.calendar import UNIT_LABELS, compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
 from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
+from jurisdictions.selectors import ruleset_current
 
 from . import eligibility
-from .models import Applicant, ApplicantKind, Application, Ban, Cycle, Grant, Material, StageEvent, Status
+from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, HistoryImport, Material,
+                     PoolMember, StageEvent, Status, Training)
 from .enums import LIVE, WORKING  # noqa: F401  (pages read the groups as selectors.LIVE/WORKING)
 from .pipeline import TABLE, available_actions
 
@@ -290,7 +293,9 @@ def office_jurisdiction_ids(user, memberships=None) -> set[int]:
 
 
 def awards_for_office(user):
-    return Award.objects.filter(jurisdiction_id__in=office_jurisdiction_ids(user)).select_related("jurisdiction").order_by("jurisdiction__code")
+    """Awards whose office this user works in (the award's jurisdiction)."""
+    return (Award.objects.filter(jurisdiction_id__in=office_jurisdiction_ids(user)).select_related("jurisdiction")
+            .order_by("jurisdiction__code", "slug"))
 
 
 def award_for_office(user, slug) -> Award:
@@ -528,3 +533,145 @@ def material_for(user, application: Application, pk) -> Material:
 
 def materials_prefetch():
     return Prefetch("materials", queryset=Material.objects.order_by("version", "id"))
+
+
+# ---- cultivation pool ----------------------------------------------------------------------------------------
+def _descendant_ids(roots: set[int]) -> set[int]:
+    out, frontier = set(roots), set(roots)
+    while frontier:
+        frontier = set(Jurisdiction.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - out
+        out |= frontier
+    return out
+
+
+def pool_counties(awards):
+    """The jurisdictions a pool member of these awards may be in: each award's jurisdiction and all below it."""
+    roots = {a.jurisdiction_id for a in awards}
+    return Jurisdiction.objects.filter(pk__in=_descendant_ids(roots) if roots else set()).order_by("code")
+
+
+def pool_recommenders(awards):
+    """Bodies that may recommend a unit into these awards' pools: county governments and market regulation,
+    and industry departments, within the awards' jurisdictions."""
+    return (Body.objects.filter(jurisdiction__in=pool_counties(awards),
+                                kind__in=[BodyKind.MARKET_REGULATION, BodyKind.INDUSTRY_DEPARTMENT, BodyKind.GOVERNMENT])
+            .select_related("jurisdiction").order_by("jurisdiction__code", "name"))
+
+
+def _precheck_county_ids(user) -> set[int]:
+    """Counties whose market-regulation body the user works in as pre-checker (and anything under them)."""
+    roots = {m.body.jurisdiction_id for m in memberships_of(user) if m.role == "precheck" and m.body.kind == BodyKind.MARKET_REGULATION}
+    return _descendant_ids(roots) if roots else set()
+
+
+def pool_members_visible(user):
+    """Office: its awards' pools; county market regulation: members in its county; an organisation: its own."""
+    if not user or not user.is_authenticated:
+        return PoolMember.objects.none()
+    cond = Q(award__in=awards_for_office(user))
+    counties = _precheck_county_ids(user)
+    if counties:
+        cond |= Q(county_id__in=counties)
+    own = list(ApplicantMember.objects.filter(user=user).values_list("applicant_id", "applicant__credit_code"))
+    if own:
+        cond |= Q(applicant_id__in=[a for a, _ in own]) | Q(credit_code__in=[c for _, c in own if c])
+    return (PoolMember.objects.filter(cond).select_related("award__jurisdiction", "county", "applicant", "recommended_by_body")
+            .order_by("award__jurisdiction__code", "-joined_on", "name"))
+
+
+def pool_member_for(user, pk) -> PoolMember:
+    member = pool_members_visible(user).filter(pk=pk).first()
+    if member is None:
+        raise Http404("培育库成员不存在。")
+    return member
+
+
+def may_manage_pool(user, member: PoolMember) -> bool:
+    return awards_for_office(user).filter(pk=member.award_id).exists()
+
+
+def trainings_visible(user):
+    members = pool_members_visible(user)
+    return (Training.objects.filter(Q(award__in=awards_for_office(user)) | Q(attendees__in=members)).distinct()
+            .select_related("award").prefetch_related("attendees").order_by("-date", "-id"))
+
+
+def pool_history_for(application: Application) -> dict | None:
+    """What the office sees beside an application: when the unit joined the award's pool, how, and which
+    trainings it attended. None when it never was in the pool."""
+    applicant = application.applicant
+    award = application.cycle.award
+    cond = Q(applicant=applicant)
+    if applicant.credit_code:
+        cond |= Q(credit_code=applicant.credit_code)
+    member = (PoolMember.objects.filter(cond, award=award).select_related("recommended_by_body")
+              .prefetch_related("trainings").first())
+    if member is None:
+        return None
+    trainings = sorted(member.trainings.all(), key=lambda t: t.date)
+    years = (clock.today() - member.joined_on).days // 365
+    return {"member": member, "trainings": trainings, "years_in_pool": years}
+
+
+# ---- imported history ----------------------------------------------------------------------------------------
+def history_imports(user):
+    """Uploaded history workbooks of the jurisdictions whose award office this user works in."""
+    return HistoryImport.objects.filter(jurisdiction_id__in=office_jurisdiction_ids(user)).order_by("-uploaded_at", "-pk")
+
+
+# ---- encouraged applicants -----------------------------------------------------------------------------------
+def applications_filtered(cycle: Cycle, encouraged: str | None = None):
+    """A cycle's applications, optionally only those declaring an encouraged kind (a filter, never a score)."""
+    qs = cycle.applications.select_related("applicant", "applicant__county").order_by("reference")
+    if encouraged:
+        qs = qs.filter(encouraged__contains=[encouraged])
+    return qs
+
+
+# ---- prize money ---------------------------------------------------------------------------------------------
+def grants_visible(user):
+    """Office: grants of its awards; applicants: their own."""
+    if not user or not user.is_authenticated:
+        return Grant.objects.none()
+    own = ApplicantMember.objects.filter(user=user).values("applicant_id")
+    return (Grant.objects.filter(Q(award__in=awards_for_office(user)) | Q(applicant_id__in=own))
+            .select_related("award__jurisdiction", "applicant").order_by("-year", "award__slug", "serial"))
+
+
+def grant_visible(user, pk) -> Grant:
+    grant = grants_visible(user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404("获奖记录不存在。")
+    return grant
+
+
+def money_grants(user):
+    """Grants where money is involved: a prize, or a prize to recover."""
+    return grants_visible(user).filter(Q(prize_amount__gt=0) | Q(prize_to_recover__gt=0))
+
+
+def grant_rules(grant: Grant) -> Rules | None:
+    """The rules a grant lives under: its cycle's version, or for imported history the award's current one."""
+    if grant.cycle_id:
+        return Rules(grant.cycle.ruleset.data)
+    ruleset = ruleset_current(grant.award)
+    return Rules(ruleset.data) if ruleset else None
+
+
+def prize_paid(grant: Grant) -> Decimal:
+    return grant.prize_payments.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+
+
+def spending_uses(grant: Grant) -> tuple[list[str], str | None]:
+    """The uses the grant's ruleset permits for the prize money, and the article that says so."""
+    rules = grant_rules(grant)
+    spending = rules.prize_spending if rules else {}
+    return list(spending.get("uses") or []), spending.get("article")
+
+
+def recovery_outstanding(grant: Grant) -> Decimal:
+    """What is still owed after a revocation that recovers the prize; zero once repaid (or nothing to recover)."""
+    if not grant.prize_to_recover:
+        return Decimal("0.00")
+    paid = grant.recovery_payments.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    return max(grant.prize_to_recover - paid, Decimal("0.00"))

@@ -33,6 +33,9 @@ leaving_stage = Signal()
 workspace_page = Signal()
 #: the applicant's status page of an application: kwargs application, rules.
 applicant_status_page = Signal()
+#: the /programme/ hub of a signed-in user: kwargs user. Contributes e.g. "agency_cycles" (the cycles a review
+#: agency's staff serve today).
+work_index_page = Signal()
 #: the office's cycle page: kwargs cycle, today. Contributes e.g. "objections" (int) and "dates" (list of
 #: {"day", "label", "kind"} merged into the cycle's calendar).
 office_cycle_page = Signal()

@@ -1,16 +1,19 @@
 """Pages of the application pipeline: the workspace, the applicant's registration, dashboard and stepped
 declaration, the pre-check queue and review page, the award office's cycle pages and the supervisor's
-read-only log. Views read through awards.selectors and write through awards.services / pipeline only."""
+read-only log; and under /programme/ the hub of the work around a cycle, a cycle's applications by encouraged
+kind, prize money and a new award's first cycle (the pool and history import: awards.pool_views). Views read
+through awards.selectors and write through awards.services / pipeline / prizes only."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -19,15 +22,20 @@ from core import clock
 from core.errors import DomainError
 from core.pagecache import session_page_cache
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
+from jurisdictions.selectors import admin_jurisdictions
 
-from . import eligibility, permissions, selectors, services
+from . import eligibility, permissions, prizes, selectors, services
 from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
                     InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
-                    ReasonForm, RecommendationForm, RevokeForm, SelfEvaluationForm, StageSelectForm, SupplementAnswerForm,
-                    SupplementRequestForm, add_domain_error)
+                    PrizePaymentForm, ReasonForm, RecommendationForm, RecoveryPaymentForm, RevokeForm, SelfEvaluationForm,
+                    SpendingReportForm, SpendingReviewForm, StageSelectForm, SupplementAnswerForm, SupplementRequestForm,
+                    add_domain_error)
+from .history_import import HISTORY_MARK
 from .models import Applicant, Status
 from . import actions, signals
 from .pipeline import TABLE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _wants_json(request) -> bool:
@@ -680,3 +688,136 @@ def supervision(request):
     events = list(selectors.stage_events_for_supervisor(request.user)[:100])
     return render(request, "awards/supervision.html", {"jurisdictions": jurisdictions, "entries": entries, "events": events,
                                                        "labels": STAGE_LABELS, "statuses": dict(Status.choices)})
+
+
+# ---- /programme/: the work around a cycle ------------------------------------------------------------------
+@login_required
+def work_index(request):
+    """The hub of what the regulations ask around a cycle: pool, history import, agencies, prize money and new
+    awards, each card shown to the roles it concerns. It spans several awards, so it cites no article."""
+    user = request.user
+    office_awards = list(selectors.awards_for_office(user))
+    return render(request, "awards/work_index.html", {
+        "office_awards": office_awards,
+        "pool_count": selectors.pool_members_visible(user).count(),
+        "admin_of": admin_jurisdictions(user),
+        "money_count": selectors.money_grants(user).count(),
+        "cycles": list(selectors.cycles_for_office(user)[:20]) if office_awards else [],
+        "history_mark": HISTORY_MARK,
+        **signals.contributions(signals.work_index_page, user=user),  # review: the cycles an agency serves today
+    })
+
+
+@login_required
+def cycle_applications(request, pk):
+    """A cycle's applications for its office, filtered by an encouraged kind its ruleset lists; as Excel too."""
+    cycle = selectors.cycle_for_office(request.user, pk)
+    kinds = Rules(cycle.ruleset.data).encouraged
+    code = request.GET.get("encouraged") or None
+    if code and code not in {k["code"] for k in kinds}:
+        code = None
+    apps = list(selectors.applications_filtered(cycle, encouraged=code))
+    labels = {k["code"]: k["label"] for k in kinds}
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "申报名单"
+        ws.append(["申报编号", "申报主体", "所在县", "状态", "鼓励申报类型"])
+        for a in apps:
+            ws.append([a.reference, a.applicant.name, a.applicant.county.name, a.get_status_display(),
+                       "、".join(labels.get(c, c) for c in a.encouraged)])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename=\"applications-{cycle.pk}.xlsx\""
+        return response
+    rows = [(a, [labels.get(c, c) for c in a.encouraged]) for a in apps]
+    return render(request, "awards/cycle_applications.html", {"cycle": cycle, "kinds": kinds, "code": code, "rows": rows})
+
+
+@login_required
+def money_list(request):
+    rows = [(g, selectors.prize_paid(g), selectors.recovery_outstanding(g)) for g in selectors.money_grants(request.user)]
+    return render(request, "awards/money_list.html", {"rows": rows})
+
+
+MONEY_FORMS = {"pay": PrizePaymentForm, "report": SpendingReportForm, "review": SpendingReviewForm, "recover": RecoveryPaymentForm}
+
+
+def _money_action(action: str, data: dict, grant, user) -> str:
+    """Runs the write the posted form asks for; returns the message the user sees."""
+    if action == "pay":
+        prizes.prize_payment_record(grant=grant, actor=user, **data)
+        return "已登记奖金拨付。"
+    if action == "report":
+        prizes.spending_report_submit(grant=grant, actor=user, **data)
+        return f"{data['year']} 年度奖金使用报告已提交。"
+    if action == "review":
+        prizes.spending_report_review(actor=user, **data)
+        return "已审核。"
+    prizes.recovery_payment_record(grant=grant, actor=user, **data)
+    return "已登记缴回。"
+
+
+@login_required
+def money_detail(request, pk):
+    """A grant's prize money: the office records payments, reviews spending reports and records repayment;
+    the winner reports the year's spending on the uses the award's own ruleset permits."""
+    user = request.user
+    grant = selectors.grant_visible(user, pk)
+    uses, article = selectors.spending_uses(grant)
+    pending = grant.spending_reports.filter(review_result="")
+
+    def build(action, data=None):
+        kwargs = {"reports": pending} if action == "review" else {}
+        form = MONEY_FORMS[action](data, auto_id=f"id_{action}_%s", **kwargs)
+        if action == "report":
+            form.initial = {"year": clock.today().year}
+        return form
+
+    forms = {action: build(action) for action in MONEY_FORMS}
+    posted = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in MONEY_FORMS:
+            raise Http404
+        posted = forms[action] = build(action, request.POST)
+        if posted.is_valid():
+            try:
+                done = _money_action(action, posted.cleaned_data, grant, user)
+            except DomainError as exc:
+                add_domain_error(posted, exc)
+            else:
+                messages.success(request, done)
+                return redirect("programme-money-detail", pk=grant.pk)
+    reviewing = getattr(forms["review"], "cleaned_data", {}).get("report")
+    return render(request, "awards/money_detail.html", {
+        "grant": grant, "office": permissions.office_of(user, grant.award), "member": permissions.is_applicant_member(user, grant.applicant),
+        "paid": selectors.prize_paid(grant), "outstanding": selectors.recovery_outstanding(grant),
+        "payments": grant.prize_payments.all(), "reports": grant.spending_reports.all(), "recoveries": grant.recovery_payments.all(),
+        "uses": uses, "article": article, "forms": forms, "posted": posted, "reviewing": reviewing.pk if reviewing else None,
+        "item_rows": forms["report"].item_rows(),
+    }, status=400 if posted is not None else 200)
+
+
+@login_required
+def onboard_award(request, slug):
+    """A new award's own page after onboarding (jurisdictions): its ruleset, and opening its first cycle."""
+    user = request.user
+    award = selectors.award_for_office(user, slug)
+    form = CycleOpenForm(request.POST if request.method == "POST" else None, initial={"year": clock.today().year})
+    if form.is_bound and form.is_valid():
+        try:
+            cycle = services.cycle_open(award=award, actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已启动{cycle}，申报截止 {cycle.filing_deadline:%Y-%m-%d}。")
+            return redirect("programme-onboard-award", slug=award.slug)
+    ruleset = award.rulesets.order_by("-version").first()
+    return render(request, "awards/onboard_award.html", {
+        "award": award, "ruleset": ruleset, "rules": Rules(ruleset.data) if ruleset else None, "cycles": list(award.cycles.all()),
+        "edit_url": reverse("ruleset-edit", args=[award.slug]), "form": form,
+    }, status=400 if form.is_bound else 200)

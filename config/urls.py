@@ -11,7 +11,6 @@ api_v1 = [
     path("", include("awards.api_urls")),
     path("", include("review.api_urls")),
     path("", include("publicity.api_urls")),
-    path("", include("awards.programme_api")),
 ]
 
 urlpatterns = [
@@ -26,5 +25,5 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("review.urls")),
     path("", include("publicity.urls")),
-    path("", include("awards.programme_urls")),
+    path("", include("awards.work_urls")),  # /programme/… pages of awards, not namespaced
 ]

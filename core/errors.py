@@ -22,6 +22,14 @@ class DomainError(Exception):
         return out
 
 
+def add_domain_error(form, exc: DomainError, aliases: dict | None = None) -> None:
+    """Shows a service's error beside the form field it names (`aliases` maps the service's argument to the
+    form's field), or above the form when the form has no such field; a rule's article is cited with it."""
+    field = (aliases or {}).get(exc.field, exc.field)
+    message = exc.message + (f"（{exc.article}）" if exc.article and exc.article not in exc.message else "")
+    form.add_error(field if field and field in form.fields else None, message)
+
+
 class NotPermitted(DomainError):
     code = "forbidden"
     status = 403

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from .calendar import UNIT_LABELS, UNITS
 from .rules import BAN_REASONS, STAGE_CODES, STAGE_LABELS, WINDOW_KEYS, validate_ruleset_data
@@ -330,3 +331,63 @@ class WindowCalculatorForm(forms.Form):
     length = forms.IntegerField(label="期限长度", min_value=1, max_value=400, error_messages=INT_ERRORS)
     unit = forms.ChoiceField(label="单位", choices=UNIT_CHOICES,
                              error_messages={"invalid_choice": "请选择“工作日”或“天”。", "required": "请选择单位。"})
+
+
+# ---- onboarding a new award ------------------------------------------------------------------------------
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OnboardForm(forms.Form):
+    """A new award for a jurisdiction the user administers (or a county under it), from a template's ruleset.
+    `parent` offers only the user's own jurisdictions: another tenant's pk is a form error."""
+
+    parent = forms.ModelChoiceField(label="您管理的辖区", queryset=None, empty_label=None, error_messages={
+        "required": "请选择您管理的辖区。", "invalid_choice": "请选择您管理的辖区（只能在您担任辖区管理员的辖区设立奖项）。"})
+    code = forms.CharField(label="设奖辖区代码", max_length=6, error_messages={"required": "请填写设奖辖区的6位行政区划代码。"},
+                           widget=forms.TextInput(attrs={"list": "child-codes"}),
+                           help_text="填您管理的辖区本身，或其下辖县（市、区）的6位行政区划代码；尚未录入的县级区划可在此新增。")
+    jurisdiction_name = forms.CharField(label="辖区名称（新增区划时填写）", max_length=60, required=False)
+    award_name = forms.CharField(label="奖项名称", max_length=120, error_messages={"required": "请填写奖项名称。"})
+    slug = forms.SlugField(label="奖项代码", max_length=50, help_text="小写字母、数字和连字符，用于网址和导入模板，如 emin-county。",
+                           error_messages={"required": "请填写奖项代码（小写字母、数字和连字符）。",
+                                           "invalid": "奖项代码只能包含小写字母、数字和连字符。"})
+    template = forms.ModelChoiceField(label="规则模板", queryset=None, to_field_name="slug", empty_label=None,
+                                      error_messages={"required": "请选择规则模板。", "invalid_choice": "请从列表中选择规则模板。"})
+    office_name = forms.CharField(label="办公室名称", max_length=120, required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": "默认：辖区名称+质量奖办公室"}))
+    committee_name = forms.CharField(label="评审委员会名称", max_length=120, required=False,
+                                     widget=forms.TextInput(attrs={"placeholder": "默认：辖区名称+质量奖评审委员会"}))
+    document_number = forms.CharField(label="设立文件文号", max_length=80, error_messages={"required": "请填写设立本奖项的文件文号。"})
+    issued = forms.DateField(label="发布日期", required=False, widget=DATE, error_messages={"invalid": "发布日期不是有效日期。"})
+    effective_from = forms.DateField(label="施行日期", widget=DATE, error_messages={
+        "required": "请填写施行日期。", "invalid": "施行日期不是有效日期。"})
+
+    def __init__(self, *args, parents, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda j: f"{j.name}（{j.code}）"
+        self.fields["template"].queryset = templates
+        self.fields["template"].label_from_instance = lambda a: f"{a.name}（{a.jurisdiction.name}）"
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"].lower()
+
+
+class AdminGrantForm(forms.Form):
+    """A platform superuser makes someone a jurisdiction administrator at one of its bodies."""
+
+    username = forms.CharField(label="用户名", max_length=150, error_messages={"required": "请填写用户名。"})
+    body = forms.ModelChoiceField(label="所在机构", queryset=None, error_messages={
+        "required": "请选择机构。", "invalid_choice": "请从列表中选择机构。"},
+        help_text="辖区管理员可在本辖区或下辖县（市、区）设立新奖项。")
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["body"].label_from_instance = lambda b: f"{b.jurisdiction.name}（{b.jurisdiction.code}）· {b.name}"
+
+    def clean_username(self):
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"].strip()).first()
+        if user is None:
+            raise forms.ValidationError("没有该用户名的账户。")
+        return user

@@ -5,7 +5,8 @@ import datetime as dt
 
 from core import clock
 
-from .models import Award, Body, Jurisdiction, Membership, Ruleset
+from .models import Award, Body, Jurisdiction, Membership, Role, Ruleset
+from .rules import Rules
 
 
 def memberships(user, role: str | None = None):
@@ -85,3 +86,26 @@ def calendar_declared_years():
     from .models import CalendarYear
 
     return CalendarYear.objects.order_by("year")
+
+
+# ---- onboarding a new award --------------------------------------------------------------------------------
+def admin_jurisdictions(user) -> list[Jurisdiction]:
+    """The jurisdictions this user administers (Role.ADMIN): where they may set up a new award."""
+    return sorted({m.body.jurisdiction for m in memberships(user, Role.ADMIN)}, key=lambda j: j.code)
+
+
+def onboarding_basis(jurisdictions) -> list[tuple[Award, str]]:
+    """The awards of these jurisdictions whose own regulation encourages new awards below them, with the
+    article it cites (e.g. a prefecture's regulation encouraging its counties to set up their own)."""
+    out = []
+    for award in Award.objects.filter(jurisdiction__in=jurisdictions).prefetch_related("rulesets").order_by("jurisdiction__code"):
+        ruleset = ruleset_current(award)
+        article = Rules(ruleset.data).article("new_awards_encouraged") if ruleset else ""
+        if article:
+            out.append((award, article))
+    return out
+
+
+def onboarding_templates():
+    """Every award whose ruleset may serve as a template: rulesets are public (/rules/), so all of them."""
+    return Award.objects.select_related("jurisdiction").order_by("jurisdiction__code", "slug")

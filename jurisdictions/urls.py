@@ -9,4 +9,6 @@ urlpatterns = [
     path("rules/<slug:slug>/diff/", views.ruleset_diff_view, name="ruleset-diff"),
     path("rules/<slug:slug>/edit/", views.ruleset_edit, name="ruleset-edit"),
     path("calendar/", views.calendar_admin, name="calendar-admin"),
+    path("programme/onboard/", views.onboard, name="programme-onboard"),
+    path("programme/admins/", views.admin_grant, name="programme-admin-grant"),
 ]

@@ -1,5 +1,6 @@
-"""Public ruleset pages, the office's ruleset editor and the working-day calendar administration.
-Views only read through selectors, write through services and render presenters."""
+"""Public ruleset pages, the office's ruleset editor, the working-day calendar administration and onboarding
+a new award. Views only read through selectors, write through services (onboarding: jurisdictions.onboarding)
+and render presenters."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core import clock
-from core.errors import DomainError
+from core.errors import DomainError, add_domain_error
 
-from . import selectors, services
+from . import onboarding, selectors, services
 from .calendar import UNIT_LABELS, compute_window, known_years, library_years
-from .forms import CalendarOverrideForm, CalendarYearForm, RulesetEditForm, WindowCalculatorForm
-from .models import Award
+from .forms import AdminGrantForm, CalendarOverrideForm, CalendarYearForm, OnboardForm, RulesetEditForm, WindowCalculatorForm
+from .models import Award, Body, Jurisdiction
 from .presenters import present_ruleset, ruleset_diff
 
 
@@ -189,3 +190,45 @@ def calendar_admin(request):
 def home(request):
     """The public home page: every award with its current cycle."""
     return render(request, "core/home.html", {"awards": selectors.awards_public()})
+
+
+# ---- onboarding a new award (under /programme/, where these pages have always been) --------------------------
+@login_required
+def onboard(request):
+    """A jurisdiction administrator sets up an award from a template's ruleset; then opens its first cycle on
+    the award's own page (awards). Anyone who administers no jurisdiction: 404."""
+    parents = selectors.admin_jurisdictions(request.user)
+    if not parents:
+        raise Http404
+    form = OnboardForm(request.POST if request.method == "POST" else None, parents=Jurisdiction.objects.filter(pk__in=[j.pk for j in parents]).order_by("code"),
+                       templates=selectors.onboarding_templates(), initial={"effective_from": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            award = onboarding.award_onboard(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已设立{award.name}，规则第1版已生效。")
+            return redirect("programme-onboard-award", slug=award.slug)
+    return render(request, "jurisdictions/onboard.html", {
+        "form": form, "parents": parents, "basis": selectors.onboarding_basis(parents),
+        "children": Jurisdiction.objects.filter(parent__in=parents).order_by("code"),
+    }, status=400 if form.is_bound else 200)
+
+
+@login_required
+def admin_grant(request):
+    """A platform superuser makes someone a jurisdiction administrator; anyone else: 404."""
+    if not request.user.is_superuser:
+        raise Http404
+    form = AdminGrantForm(request.POST if request.method == "POST" else None, bodies=Body.objects.select_related("jurisdiction").order_by("jurisdiction__code", "name"))
+    if request.method == "POST" and form.is_valid():
+        target, body = form.cleaned_data["username"], form.cleaned_data["body"]
+        try:
+            onboarding.jurisdiction_admin_grant(actor=request.user, user=target, body=body)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{target.get_username()} 已成为{body.jurisdiction.name}辖区管理员。")
+            return redirect("programme-index")
+    return render(request, "jurisdictions/admin_grant.html", {"form": form}, status=400 if form.is_bound else 200)

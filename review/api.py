@@ -1,4 +1,5 @@
-"""Review API: the public criteria sheets, and a reviewer's own assignments and score sheets."""
+"""Review API: the public criteria sheets, a reviewer's own assignments and score sheets, and the cycles a
+review agency's staff may work on today."""
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -6,7 +7,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Assignment, CriteriaSet
 
 # ---------------------------------------------------------------- criteria (public)
@@ -154,3 +155,13 @@ def assignment_scores(request, pk: int):
         services.assignment_submit(assignment=assignment, actor=request.user)
     assignment.refresh_from_db()
     return Response(AssignmentSerializer(assignment_json(assignment, assignment.scores.select_related("criterion"))).data)
+
+
+# ---------------------------------------------------------------- review agencies
+@extend_schema(responses=inline_serializer("AgencyCycle", {"id": serializers.IntegerField(), "award": serializers.CharField(),
+                                                          "year": serializers.IntegerField(), "number": serializers.IntegerField()},
+                                           many=True), summary="评审机构工作人员当前可办理的届次（委托合同有效期内）")
+@api_view(["GET"])
+def agency_cycles(request):
+    return Response([{"id": c.pk, "award": c.award.slug, "year": c.year, "number": c.number}
+                     for c in permissions.agency_cycles(request.user)])

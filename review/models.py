@@ -1,7 +1,9 @@
 """Expert review as data: criteria sets, the expert pool and its conflicts, panels, assignments, scores,
-consensus, stage results, committee votes and the two-way supervision feedback (二连浩特 第二十六条).
+consensus, stage results, committee votes, the two-way supervision feedback (二连浩特 第二十六条), and the
+third-party review agencies that run a cycle's review under contract.
 
-Thin models: every write goes through review.services; reads through review.selectors.
+Thin models: every write goes through review.services (agencies: review.agencies); reads through
+review.selectors (whom an agency may serve: review.permissions).
 """
 from decimal import Decimal
 
@@ -12,7 +14,7 @@ from guardian.models import UserObjectPermissionBase
 
 from awards.models import Applicant, Application, Cycle
 from core import clock
-from jurisdictions.models import Jurisdiction
+from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import STAGE_LABELS
 
 
@@ -338,3 +340,45 @@ class ApplicationUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         pass
+
+
+# ---- 第三方评审机构 (二连浩特 第十七、十八条; 瀍河 第九条) ----------------------------------------------------------
+class ReviewAgencies(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=BodyKind.REVIEW_AGENCY)
+
+
+class ReviewAgency(Body):
+    """A Body of kind review_agency: a third-party agency that runs the review under contract."""
+
+    objects = ReviewAgencies()
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "第三方评审机构"
+
+
+class AgencyContract(models.Model):
+    """The procured contract under which an agency runs a cycle's review; its staff's access ends with it."""
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="agency_contracts", verbose_name="奖项")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="agency_contracts", verbose_name="届次")
+    agency = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="agency_contracts", verbose_name="评审机构")
+    procurement_document = models.CharField("政府采购文件编号", max_length=80, blank=True)
+    signed_on = models.DateField("签订日期")
+    starts_on = models.DateField("服务开始日期")
+    ends_on = models.DateField("服务结束日期")
+    terminated_on = models.DateField("提前终止日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = verbose_name_plural = "评审机构委托合同"
+
+    def __str__(self):
+        return f"{self.agency.name} · {self.cycle}"
+
+    def live_on(self, day) -> bool:
+        last = min(d for d in (self.ends_on, self.terminated_on) if d is not None)
+        return self.starts_on <= day <= last

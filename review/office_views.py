@@ -1,6 +1,6 @@
-"""Office pages of the expert pool (专家库) and conflicts, manual assignment at a stage, and the two-way
-supervision feedback pages (where the ruleset provides them, e.g. 二连浩特 第二十六条). Reads through selectors,
-writes through services."""
+"""Office pages of the expert pool (专家库) and conflicts, manual assignment at a stage, the two-way
+supervision feedback pages (where the ruleset provides them, e.g. 二连浩特 第二十六条) and the review agencies
+under contract. Reads through selectors, writes through services (agencies: review.agencies)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,14 +10,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from awards.models import Application, Cycle
+from awards.selectors import awards_for_office
+from core import clock
 from core.errors import DomainError
 from jurisdictions.rules import REVIEW_STAGES, STAGE_LABELS, Rules
+from jurisdictions.selectors import ruleset_current
 
+from . import agencies as agency_services
 from . import pool_selectors as ps
 from . import selectors, services
 from .models import Assignment, ConflictDeclaration, Expert, FeedbackDirection
-from .office_forms import ConflictForm, ExpertForm, ManualAssignForm, RatingForm, RevokeForm
-from .permissions import is_office, may_manage_review
+from .office_forms import (AgencyContractForm, AgencyRegisterForm, AgencyStaffForm, AgencyTerminateForm, ConflictForm, ExpertForm,
+                           ManualAssignForm, RatingForm, RevokeForm)
+from .permissions import agency_bodies, is_office, live_contracts, may_manage_review
 
 
 def _error_to(form, e: DomainError, default: str | None = None):
@@ -231,3 +236,65 @@ def cycle_feedback(request, cycle_pk):
         "article": Rules(cycle.ruleset.data).article(services.FEEDBACK_RULE),
         "on_reviewer": FeedbackDirection.ON_REVIEWER,
     })
+
+
+# ---------------------------------------------------------------- review agencies
+AGENCY_FORMS = {"register": AgencyRegisterForm, "contract": AgencyContractForm, "staff": AgencyStaffForm,
+                "terminate": AgencyTerminateForm}
+
+
+def _agency_action(action: str, data: dict, user) -> str:
+    """Runs the write the posted form asks for; returns the message the office sees."""
+    if action == "register":
+        body = agency_services.agency_register(jurisdiction=data["jurisdiction"], actor=user, name=data["name"])
+        return f"已登记评审机构“{body.name}”。"
+    if action == "contract":
+        agency_services.agency_contract_sign(cycle=data["cycle"], agency=data["agency"], actor=user,
+                                             procurement_document=data["procurement_document"], signed_on=data["signed_on"],
+                                             starts_on=data["starts_on"], ends_on=data["ends_on"])
+        return "已登记委托合同。"
+    if action == "staff":
+        agency_services.agency_staff_add(agency=data["agency"], actor=user, user=data["username"])
+        return f"{data['username'].get_username()} 已加入“{data['agency'].name}”。"
+    agency_services.agency_contract_terminate(contract=data["contract"], actor=user, on=data["on"])
+    return "委托已终止，评审机构工作人员即日起不能再访问该届评审。"
+
+
+@login_required
+def agencies(request):
+    """The office registers agencies, signs and ends contracts and adds staff; an agency's staff see the cycles
+    they serve today. Anyone else: 404."""
+    user = request.user
+    awards = list(awards_for_office(user))
+    live = list(live_contracts(user))
+    if not awards and not live and not agency_bodies(user):
+        raise Http404
+    forms = {name: form(user=user, auto_id=f"id_{name}_%s") for name, form in AGENCY_FORMS.items()}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if not awards or action not in AGENCY_FORMS:
+            raise Http404
+        form = forms[action] = AGENCY_FORMS[action](request.POST, user=user, auto_id=f"id_{action}_%s")
+        if form.is_valid():
+            try:
+                done = _agency_action(action, form.cleaned_data, user)
+            except DomainError as exc:
+                _error_to(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("programme-agencies")
+        status = 400
+    today = clock.today()
+    rules = []
+    for award in awards:  # each award's own rule on agencies, from its ruleset in force
+        ruleset = ruleset_current(award)
+        rules.append((award, Rules(ruleset.data).review_agency if ruleset else None))
+    terminate = forms["terminate"]  # one small form per contract row: its errors go beside that row
+    terminate_errors = [e for errors in terminate.errors.values() for e in errors] if terminate.is_bound else []
+    terminate_row = getattr(terminate, "cleaned_data", {}).get("contract")
+    return render(request, "review/agencies.html", {
+        "awards": awards, "agency_rules": rules, "live": live, "forms": forms, "today": today,
+        "terminate_errors": terminate_errors, "terminate_row": terminate_row.pk if terminate_row else None,
+        "contracts": [(c, c.live_on(today)) for c in selectors.contracts_for_office(user)],
+    }, status=status)

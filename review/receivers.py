@@ -1,5 +1,5 @@
 """review's answers to awards' signals: panels dissolve when a cycle's review closes, and what review adds to
-awards' pages (the applicant's feedback links, the stage ranking, the committee votes). Connected in
+awards' pages (the applicant's feedback links, the stage ranking, the committee votes, an agency's cycles). Connected in
 ReviewConfig.ready(). Domain receivers run inside the sender's transaction."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from awards.simulation import register_player
 from core.errors import DomainError
 from jurisdictions.rules import REVIEW_STAGES, Rules
 
-from . import selectors, services, simulation
+from . import permissions, selectors, services, simulation
 from .models import Assignment, CommitteeVote, StageResult, VoteItem
 
 
@@ -54,6 +54,12 @@ def office_stage(sender, *, cycle, stage_code, **kwargs):
         out["votes"] = list(CommitteeVote.objects.filter(cycle=cycle).annotate(
             n_items=Count("items"), n_passed=Count("items", filter=Q(items__passed=True))).order_by("-opened_at"))
     return out
+
+
+@receiver(signals.work_index_page, dispatch_uid="review.agency_cycles")
+def work_index(sender, *, user, **kwargs):
+    """For a review agency's staff: the cycles their agency serves today (the hub links the agencies page)."""
+    return {"agency_cycles": list(permissions.agency_cycles(user))}
 
 
 # ---- stage actions owned here -----------------------------------------------------------------------------

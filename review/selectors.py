@@ -1,5 +1,5 @@
 """Permission-aware reads for review: criteria, conflicts, a reviewer's assignments and what they may see,
-consensus sheets, stage rankings, composite scores, votes."""
+consensus sheets, stage rankings, composite scores, votes, the office's review agencies and contracts."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,11 +13,15 @@ from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch
 from django.db.models.functions import Coalesce
 
 from awards.models import Applicant, Application, Status
+from awards.selectors import awards_for_office
 from core.errors import DomainError
+from jurisdictions.models import Body, BodyKind, Role
 from jurisdictions.rules import STAGE_LABELS, Rules
+from jurisdictions.selectors import memberships
 
 from . import scoring
 from .models import (
+    AgencyContract,
     Assignment,
     ConflictDeclaration,
     ConsensusScore,
@@ -422,3 +426,16 @@ def open_votes_for_member(user):
         return CommitteeVote.objects.none()
     return (CommitteeVote.objects.filter(closed_at__isnull=True, cycle__award__committee_id__in=body_ids)
             .select_related("cycle__award").order_by("-opened_at"))
+
+
+# ---------------------------------------------------------------- review agencies
+def agencies_for_office(user):
+    """Review agencies registered in the jurisdictions whose award office this user works in."""
+    ids = {m.body.jurisdiction_id for m in memberships(user, Role.OFFICE)}
+    return Body.objects.filter(kind=BodyKind.REVIEW_AGENCY, jurisdiction_id__in=ids).select_related("jurisdiction").order_by("name")
+
+
+def contracts_for_office(user):
+    """Agency contracts of the awards whose office this user works in, latest first."""
+    return (AgencyContract.objects.filter(award__in=awards_for_office(user)).select_related("cycle__award", "agency", "award")
+            .order_by("-starts_on", "-id"))

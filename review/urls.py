@@ -19,4 +19,6 @@ urlpatterns = [
     path("review/feedback/cycles/<int:cycle_pk>/", office_views.cycle_feedback, name="review-cycle-feedback"),
     path("review/votes/<int:vote_pk>/", views.ballot, name="review-ballot"),
     path("review/applications/<int:app_pk>/feedback-report.pdf", views.feedback_report, name="review-feedback-report"),
+    # under /programme/ with the other pages around a cycle (names kept from when they lived there)
+    path("programme/agencies/", office_views.agencies, name="programme-agencies"),
 ]

@@ -5,9 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from awards import programme
-from awards.programme_models import PoolRoute
+from awards import pool
+from awards.models import PoolRoute
 from jurisdictions.models import Award, Jurisdiction
+from review import agencies
 from tests.awards.factories import open_cycle
 
 from .helpers import at, credit
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _members(award, office, n, start=0):
     with at(dt.date(2025, 6, 2)):
         for i in range(start, start + n):
-            programme.pool_member_add(award=award, actor=office, name=f"查询测试{i}公司", credit_code=credit("152201", 100 + i),
+            pool.pool_member_add(award=award, actor=office, name=f"查询测试{i}公司", credit_code=credit("152201", 100 + i),
                                       county=Jurisdiction.objects.get(code="152201"), joined_on=dt.date(2025, 3, 1), route=PoolRoute.SELF)
 
 
@@ -37,11 +38,11 @@ def test_pool_api_is_scoped(client, make_user):
 def test_agency_cycles_api(client, make_user):
     cycle, office = open_cycle("erenhot-mayor")
     with at(dt.date(2025, 9, 2)):
-        agency = programme.agency_register(jurisdiction=cycle.award.jurisdiction, actor=office, name="API评审中心")
-        programme.agency_contract_sign(cycle=cycle, agency=agency, actor=office, procurement_document="二采〔2025〕1号",
+        agency = agencies.agency_register(jurisdiction=cycle.award.jurisdiction, actor=office, name="API评审中心")
+        agencies.agency_contract_sign(cycle=cycle, agency=agency, actor=office, procurement_document="二采〔2025〕1号",
                                        signed_on=dt.date(2025, 9, 2), starts_on=dt.date(2025, 9, 2), ends_on=dt.date(2099, 12, 31))
         staff = make_user("api-agency")
-        programme.agency_staff_add(agency=agency, actor=office, user=staff)
+        agencies.agency_staff_add(agency=agency, actor=office, user=staff)
     client.force_login(staff)
     assert client.get("/api/v1/programme/agency-cycles/").json() == [
         {"id": cycle.pk, "award": "erenhot-mayor", "year": 2025, "number": cycle.number}]

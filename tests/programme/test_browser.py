@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from awards.models import Applicant, Ban, Cycle, Grant
-from awards.programme_models import PoolMember
+from awards.models import PoolMember
 from core import clock
 from jurisdictions.models import Award, Body, BodyKind, Membership
 from tests.conftest import shot
@@ -36,8 +36,8 @@ def test_office_adds_a_pool_member_and_a_county_sees_it(orm_beside_playwright, m
     page.fill("#id_credit_code", code)
     page.select_option("#id_county", label="乌兰浩特市（152201）")
     page.select_option("#id_route", "county_recommendation")
-    page.select_option("#id_body", label=county_body.name)
-    page.fill("#id_person", "李科长")
+    page.select_option("#id_recommended_by_body", label=county_body.name)
+    page.fill("#id_recommended_by_person", "李科长")
     page.fill("#id_joined_on", "2025-03-01")
     page.fill("#id_notes", "已开展卓越绩效自评诊断")
     shot(page, "programme-pool-add")

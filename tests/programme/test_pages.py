@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from awards import programme, services
+from awards import encouraged, pool, services
 from awards.models import Grant
-from awards.programme_models import PoolRoute
+from awards.models import PoolRoute
 from awards.simulation import simulate_cycle
 from jurisdictions.models import Award, Jurisdiction
 from tests.awards.factories import START, open_cycle, org
@@ -22,7 +22,7 @@ def test_pool_pages_are_scoped_and_other_tenants_get_404(client, make_user):
     office = make_user("xam-p-office", role="office", body=award.office)
     other = make_user("ch-p-office", role="office", body=Award.objects.get(slug="chanhe-head").office)
     with at(dt.date(2025, 6, 2)):
-        member = programme.pool_member_add(award=award, actor=office, name="页面测试公司", credit_code=credit("152201", 51),
+        member = pool.pool_member_add(award=award, actor=office, name="页面测试公司", credit_code=credit("152201", 51),
                                            county=Jurisdiction.objects.get(code="152201"), joined_on=dt.date(2025, 3, 1), route=PoolRoute.SELF)
     client.force_login(office)
     assert "页面测试公司" in client.get("/programme/pool/").content.decode()
@@ -45,7 +45,7 @@ def test_encouraged_filter_and_export(client, make_user):
     with at(START.date()):
         app_a = services.application_create(cycle=cycle, applicant=a, category="organization", actor=a_user)
         services.application_create(cycle=cycle, applicant=b, category="organization", actor=b_user)
-        programme.encouraged_choose(application=app_a, actor=a_user, codes=["specialized_sme"])
+        encouraged.encouraged_choose(application=app_a, actor=a_user, codes=["specialized_sme"])
     client.force_login(office)
     page = client.get(f"/programme/cycles/{cycle.pk}/applications/?encouraged=specialized_sme").content.decode()
     assert a.name in page and b.name not in page and "专精特新企业" in page

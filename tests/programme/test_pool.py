@@ -3,10 +3,11 @@ members, an organisation sees its own record, and the office sees the pool histo
 import datetime as dt
 
 import pytest
+from django.http import Http404
 from django.template.loader import render_to_string
 
-from awards import programme, programme_selectors as sel
-from awards.programme_models import PoolMember, PoolRoute
+from awards import pool, selectors
+from awards.models import PoolMember, PoolRoute
 from core.errors import DomainError, NotPermitted
 from core.models import AuditEntry
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
@@ -29,7 +30,7 @@ def _add(award, office, name, county_code, seed, **kw):
     defaults = dict(route=PoolRoute.SELF, joined_on=dt.date(2025, 3, 1))
     defaults.update(kw)
     with at(dt.date(2025, 6, 2)):
-        return programme.pool_member_add(award=award, actor=office, name=name, credit_code=credit(county_code, seed),
+        return pool.pool_member_add(award=award, actor=office, name=name, credit_code=credit(county_code, seed),
                                          county=county, **defaults)
 
 
@@ -62,11 +63,11 @@ def test_only_the_office_manages_and_scopes_differ_by_role(xam, make_user):
         _add(award, county_user, "越权公司", "152201", 9)
     with pytest.raises(NotPermitted):
         _add(award, other_office, "越权公司", "152201", 9)
-    assert list(sel.pool_members_visible(office)) == [a, b] or set(sel.pool_members_visible(office)) == {a, b}
-    assert list(sel.pool_members_visible(county_user)) == [a]
-    assert list(sel.pool_members_visible(other_office)) == []
-    with pytest.raises(PoolMember.DoesNotExist):
-        sel.pool_member_for(other_office, a.pk)
+    assert list(selectors.pool_members_visible(office)) == [a, b] or set(selectors.pool_members_visible(office)) == {a, b}
+    assert list(selectors.pool_members_visible(county_user)) == [a]
+    assert list(selectors.pool_members_visible(other_office)) == []
+    with pytest.raises(Http404):
+        selectors.pool_member_for(other_office, a.pk)
 
 
 def test_an_organisation_sees_only_its_own_record_and_training_is_free(xam):
@@ -75,29 +76,29 @@ def test_an_organisation_sees_only_its_own_record_and_training_is_free(xam):
     mine = _add(award, office, applicant.name, "152201", 0)
     PoolMember.objects.filter(pk=mine.pk).update(credit_code=applicant.credit_code)
     _add(award, office, "别家公司", "152201", 7)
-    assert [m.name for m in sel.pool_members_visible(user)] == [applicant.name]
+    assert [m.name for m in selectors.pool_members_visible(user)] == [applicant.name]
     with at(dt.date(2025, 6, 2)):
-        training = programme.training_record(award=award, actor=office, date=dt.date(2025, 6, 20), topic="卓越绩效管理模式导入",
+        training = pool.training_record(award=award, actor=office, date=dt.date(2025, 6, 20), topic="卓越绩效管理模式导入",
                                              trainer="盟质量协会", attendees=[mine])
     assert training.free is True  # 内蒙古 第十三条: 免费接受卓越绩效管理培训
-    assert [t.topic for t in sel.trainings_visible(user)] == ["卓越绩效管理模式导入"]
+    assert [t.topic for t in selectors.trainings_visible(user)] == ["卓越绩效管理模式导入"]
     nm = Award.objects.get(slug="nm-chairman")
     with pytest.raises(NotPermitted):
-        programme.training_record(award=nm, actor=office, date=dt.date(2025, 6, 20), topic="x", trainer="y", attendees=[])
+        pool.training_record(award=nm, actor=office, date=dt.date(2025, 6, 20), topic="x", trainer="y", attendees=[])
 
 
 def test_pool_history_beside_the_application(make_user):
     cycle, office = open_cycle("tacheng-prefecture")
     applicant, user = org("pool-app", "654201")
     with at(START.date()):
-        member = programme.pool_member_add(award=cycle.award, actor=office, name=applicant.name, credit_code=applicant.credit_code,
+        member = pool.pool_member_add(award=cycle.award, actor=office, name=applicant.name, credit_code=applicant.credit_code,
                                            county=applicant.county, joined_on=dt.date(2024, 3, 1), route=PoolRoute.SELF)
-        programme.training_record(award=cycle.award, actor=office, date=dt.date(2024, 5, 8), topic="质量管理体系培训",
+        pool.training_record(award=cycle.award, actor=office, date=dt.date(2024, 5, 8), topic="质量管理体系培训",
                                   trainer="地区市场监管局", attendees=[member])
     app = filed(cycle, applicant, user)
-    history = sel.pool_history_for(app)
+    history = selectors.pool_history_for(app)
     assert history["member"] == member and [t.topic for t in history["trainings"]] == ["质量管理体系培训"]
-    html = render_to_string("programme/_pool_history.html", {"pool_history": history})
+    html = render_to_string("awards/_pool_history.html", {"pool_history": history})
     assert "2024-03-01" in html and "自行申报" in html and "质量管理体系培训" in html
     other, other_user = org("pool-none", "654202")
-    assert sel.pool_history_for(filed(cycle, other, other_user)) is None
+    assert selectors.pool_history_for(filed(cycle, other, other_user)) is None

@@ -38,16 +38,8 @@ DEFECTS = {
     ("xam-accident-dates", "近3年无质量、安全、环境污染、公共卫生等事故：自申报之日起往前3年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
     # 兴安盟
-    ("xam-leader", "获奖单位再次申报应当间隔一届以后：第1届获奖者第3届可申报，第2届获奖者第3届不受理"):
-        "#15 defect 1: cycle gaps judged one cycle late (as if filing into latest cycle + 1)",
     ("xam-leader", "近3年无相关违法、违规记录：自申报之日起往前3年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
-    ("xam-leader", "报送材料前在单位内部公示不少于5个工作日：公示须已结束"):
-        "#15 defect 9: an internal publicity whose last day is the submission day is accepted",
-    ("xam-leader", "材料评审须形成材料评审报告：没有评审结果不能确定进入现场评审"):
-        "#15 defect 6: a review stage can be passed with no scores or report",
-    ("xam-leader", "拟授奖名单须经行署专题会议审议决定，办公室不能越过审议"):
-        "#15 defect 6: the office can advance past 审议表决 with no vote",
     ("xam-leader", "弄虚作假骗取荣誉的，撤销称号，下一届不受理其申报"):
         "#15 defect 4: an imported past winner revoked for fraud gets no ban",
     ("xam-leader", "下一届不受理只及于骗取荣誉的单位：公示中查实弄虚作假而未获奖的，不因此禁止下一届申报"):
@@ -55,8 +47,6 @@ DEFECTS = {
     ("xam-leader", "公示期内提出的异议应予接收：审查期限跨入日历尚未收录的年度时也不得拒收"):
         "#15 defect 8: an objection inside an open window is refused when its review date falls in an unknown year",
     # 内蒙古
-    ("nm-chairman", "获奖单位再次申报应当于三届以后：第n届获奖者自第n+3届起可申报"):
-        "#15 defect 1: 于三届以后 encoded as a 3-cycle gap (first allowed n+4, not n+3)",
     ("nm-chairman", "近3年无质量、安全、环境污染、公共卫生等事故：自申报之日起往前3年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
     ("nm-chairman", "弄虚作假骗取荣誉被撤销的，5年内不受理其申报（历史获奖单位同样适用）"):
@@ -65,8 +55,6 @@ DEFECTS = {
         "#15 defect 4: an upheld fraud objection bans a non-winner",
     ("nm-chairman", "每届授奖总数不超过5个：审议结果超过名额的不能作为拟授奖名单"):
         "#15 defect 7: the quota is checked only at 表彰, not when the committee result is applied",
-    ("nm-chairman", "拟授奖名单须经领导小组审议通过，办公室不能越过审议"):
-        "#15 defect 6: the office can advance past 审议表决 with no vote",
     # 二连浩特
     ("erenhot-mayor", "最近3年未发生经营性亏损：看申报前已结束的3个会计年度"):
         "#15 defect 2: losses counted on calendar years including the unfinished current one",
@@ -85,8 +73,6 @@ DEFECTS = {
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
     ("chanhe-head", "近2年无生产经营亏损：看申报前已结束的2个会计年度"):
         "#15 defect 2: losses counted on calendar years including the unfinished current one",
-    ("chanhe-head", "评委会审议表决提出拟奖名单，秘书处不能越过审议表决"):
-        "#15 defect 6: the office can advance past 审议表决 with no vote",
     ("chanhe-head", "每届名额不超过5个：审议表决通过6个的，不能形成拟奖名单"):
         "#15 defect 7: the quota is checked only at 表彰, not when the committee result is applied",
     ("chanhe-head", "获奖后2年内发生重大事故的撤销奖励：看事故发生的时间；撤销后4年内不接受再次申报"):

@@ -5,11 +5,10 @@ import datetime as dt
 
 import pytest
 
-from awards import programme
 from core.clock import frozen_at
 from core.errors import NotPermitted
 from jurisdictions.models import Role
-from review import services
+from review import agencies, services
 from review.models import Assignment, Panel
 
 from . import factories as f
@@ -26,11 +25,11 @@ def contracted():
     office = f.office_user(award)
     cycle = f.cycle("erenhot-mayor")
     other_cycle = f.cycle("erenhot-mayor")
-    agency = programme.agency_register(jurisdiction=award.jurisdiction, actor=office, name="内蒙古卓越质量评价中心")
-    programme.agency_contract_sign(cycle=cycle, agency=agency, actor=office, procurement_document="二采〔2026〕18号",
+    agency = agencies.agency_register(jurisdiction=award.jurisdiction, actor=office, name="内蒙古卓越质量评价中心")
+    agencies.agency_contract_sign(cycle=cycle, agency=agency, actor=office, procurement_document="二采〔2026〕18号",
                                    signed_on=dt.date(2026, 2, 20), starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 6, 30))
     staff = f.user("agency-staff")
-    programme.agency_staff_add(agency=agency, actor=office, user=staff)
+    agencies.agency_staff_add(agency=agency, actor=office, user=staff)
     apps = [f.application(cycle, f.applicant(award, n)) for n in ("二连浩特市甲公司", "二连浩特市乙公司")]
     for n, u in (("赵专家", "内蒙古大学"), ("钱专家", "自治区计量院"), ("孙专家", "内蒙古工业大学")):
         f.expert(award, n, employer=u)

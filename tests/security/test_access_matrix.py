@@ -191,7 +191,7 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "programme/money/<int:pk>/": [(get(lambda w: f"/programme/money/{w.grant.pk}/"), E(owner=200, office=200))],
     "programme/onboard/": [(get("/programme/onboard/"), E())],
     "programme/onboard/<slug:slug>/": [(get("/programme/onboard/tacheng-prefecture/"), OFFICE_ONLY)],
-    "programme/admins/": [(post("/programme/admins/"), E())],
+    "programme/admins/": [(get("/programme/admins/"), E(superuser=200)), (post("/programme/admins/"), E(superuser=400))],
 }
 
 

@@ -57,7 +57,7 @@ def _user(username, *, role=None, body=None, superuser=False):
 
 
 def build_world() -> World:
-    from awards import programme, services as aw
+    from awards import pool, services as aw
     from awards.history_import import history_import_upload
     from awards.models import Application
     from awards.pipeline import move
@@ -194,7 +194,7 @@ def build_world() -> World:
 
     # ---- programme: a pool member and a history dry run ---------------------------------------------
     with at(2025, 6, 2):
-        w.pool_member = programme.pool_member_add(award=award, actor=w.office, name="塔城市培育乳业有限公司",
+        w.pool_member = pool.pool_member_add(award=award, actor=w.office, name="塔城市培育乳业有限公司",
                                                   credit_code=credit_code("654201", 31), county=county,
                                                   joined_on=dt.date(2025, 3, 1), route="self")
         from tests.programme.helpers import upload, workbook
