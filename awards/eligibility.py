@@ -114,12 +114,13 @@ def evaluate(*, rules: Rules, applicant, category: str, declaration: dict, on: d
         if rule.get("category") in (None, category)
     ]
     if history:
-        results.extend(history_results(rules=rules, applicant=applicant, award=award, on=on, cycle_number=cycle_number))
+        results.extend(history_results(rules=rules, applicant=applicant, award=award, on=on, cycle_number=cycle_number,
+                                       declaration=declaration))
     return results
 
 
 def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number: int | None = None,
-                    grants=None, bans=None) -> list[EligibilityResult]:
+                    grants=None, bans=None, declaration: dict | None = None) -> list[EligibilityResult]:
     """Re-application gap after winning and bans (imported history counts the same as history made here),
     judged for cycle `cycle_number`: the cycle the application is filed into. Without one, the next cycle to
     open (latest + 1)."""
@@ -147,7 +148,12 @@ def history_results(*, rules: Rules, applicant, award, on: dt.date, cycle_number
             first_allowed = first_cycle_allowed(grant.cycle_number, gap)
             blocked = cycle_number < first_allowed
             why = f"第 {grant.cycle_number} 届获奖，第 {first_allowed} 届起可再次申报，本届为第 {cycle_number} 届"
-        if blocked:
+        if blocked and gap.get("unless_declared") and (declaration or {}).get(gap["unless_declared"]):
+            # the bar is on the achievements it won with, not on the applicant (塔城 第十条 不得以原获奖成果再次申报):
+            # an applicant declaring new ones is judged by the checkers, not refused
+            out.append(EligibilityResult("reapply_after_award", gap.get("text", "获奖后再次申报间隔"), gap.get("article"), JUDGEMENT,
+                                         f"{why}；申报单位声明以新的成果申报，由审查人员判断"))
+        elif blocked:
             out.append(EligibilityResult("reapply_after_award", gap.get("text", "获奖后再次申报间隔"), gap.get("article"), FAIL, why))
     for ban in bans:
         if ban.ends_on is not None and on <= ban.ends_on:

@@ -251,6 +251,8 @@ def _reapply(data: dict) -> Section:
         text = f"获奖届次后的第{rep['length']}届起方可再次申报"
     elif rep["unit"] == "cycles":
         text = f"获奖后须间隔{rep['length']}届方可再次申报"
+    elif rep.get("unless_declared"):
+        text = f"获奖后{rep['length']}年内不得以原获奖成果再次申报；以新的成果申报的，由审查人员判断"
     else:
         text = f"获奖后{rep['length']}年内不得再次申报"
     items = [Item(text, rep.get("article"))]

@@ -325,6 +325,8 @@ def validate_ruleset_data(data: dict) -> list[str]:
     if rep is not None and need(isinstance(rep, dict), "reapply_after_award 必须是对象或 null。"):
         need(rep.get("unit") in ("cycles", "years"), "reapply_after_award.unit 必须是 cycles 或 years。")
         need(isinstance(rep.get("length"), int) and rep["length"] >= 0, "reapply_after_award.length 必须是非负整数。")
+        need(isinstance(rep.get("unless_declared", ""), str),
+             "reapply_after_award.unless_declared 必须是申报声明中的一项（如 new_achievements）。")
         need(rep.get("count", "between") in ("between", "after"),
              "reapply_after_award.count 必须是 between（间隔N届：中间隔开N届）或 after（于N届以后：第N届起）。")
     bans = data.get("bans", [])

@@ -178,3 +178,22 @@ def test_internal_publicity_whose_last_day_is_today_has_not_ended():
         services.application_submit(application=app, actor=user)
     with clock.frozen_at(dt.datetime(2025, 9, 13, 9, tzinfo=clock.SHANGHAI)):
         assert services.application_submit(application=app, actor=user).status == "pending"
+
+
+def test_tacheng_gap_bars_the_old_achievements_not_the_applicant():
+    """塔城 第十条 "获奖后5年内不得以原获奖成果再次申报": an applicant declaring new achievements is not refused;
+    whether they are new is the checkers' judgement. Without that declaration the gap refuses."""
+    cycle, _office = _cycle_number(("tacheng-prefecture", WHEN), 1)
+    applicant, user = org("tc-new-achievements", "654201")
+    _winner_of(applicant, cycle.award, 1)
+    app = _draft_at(cycle, applicant, user)
+    with clock.frozen_at(WHEN):
+        gap = next(r for r in services.eligibility_check(app) if r.code == "reapply_after_award")
+    assert (gap.outcome, gap.article) == ("fail", "第十条")
+    app.declaration = {**app.declaration, "new_achievements": True}
+    app.save()
+    with clock.frozen_at(WHEN):
+        gap = next(r for r in services.eligibility_check(app) if r.code == "reapply_after_award")
+    assert gap.outcome == "judgement" and "新的成果" in gap.why
+    with clock.frozen_at(WHEN + dt.timedelta(days=7)):
+        assert services.application_submit(application=app, actor=user).status == "pending"

@@ -69,7 +69,7 @@ class TestPresenters:
         tc = {s.key: s for s in presenters.present_ruleset(seed_ruleset_data("tacheng-prefecture"))}
         alt = tc["cycle"].items[1]
         assert (alt.text, alt.article) == ("与新疆维吾尔自治区人民政府质量奖交替组织评选年度", "第四条")
-        assert (tc["routing"].items[0].article, tc["reapply"].items[0].text) == ("第十三条", "获奖后5年内不得再次申报")
+        assert (tc["routing"].items[0].article, tc["reapply"].items[0].text) == ("第十三条", "获奖后5年内不得以原获奖成果再次申报；以新的成果申报的，由审查人员判断")
 
     def test_diff_names_the_changed_rule_by_readable_path(self):
         old = seed_ruleset_data("chanhe-head")
@@ -131,7 +131,7 @@ class TestPublicPages:
         assert body.index('<span class="rule-text">陈述答辩</span> <span class="article">第二十条</span>') < \
             body.index('<span class="rule-text">现场评审</span> <span class="article">第二十一条</span>')
         assert "与新疆维吾尔自治区人民政府质量奖交替组织评选年度" in body
-        assert '<span class="rule-text">获奖后5年内不得再次申报</span> <span class="article">第十条</span>' in body
+        assert '<span class="rule-text">获奖后5年内不得以原获奖成果再次申报；以新的成果申报的，由审查人员判断</span> <span class="article">第十条</span>' in body
         assert "欺骗、贿赂等不正当手段的：10年内不受理其申报" in body
 
     def test_expired_ruleset_is_shown_marked(self, client):

@@ -117,7 +117,7 @@ def test_tacheng_prefecture():
     assert window(r, "qualification_review") == (5, "working_days", "第十七条")
     assert window(r, "award_publicity") == (5, "working_days", "第二十二条")
     assert r.objection_deadline.length == 5 and r.objection_deadline.article == "第二十四条"
-    assert r.reapply_after_award == {"length": 5, "unit": "years", "text": "获奖后5年内不得以原获奖成果再次申报", "article": "第十条"}
+    assert r.reapply_after_award == {"length": 5, "unit": "years", "unless_declared": "new_achievements", "text": "获奖后5年内不得以原获奖成果再次申报", "article": "第十条"}
     assert (r.ban_for("fraud")["length"], r.ban_for("bribery")["length"]) == (5, 10)  # 第三十二条
     assert r.revocation_for("serious_accident")["within_years"] == 5  # 第三十三条
     elig = {e["code"]: e for e in r.eligibility}

@@ -82,8 +82,6 @@ DEFECTS = {
     # 塔城
     ("tacheng-prefecture", "近3年内无重大质量、安全、环保等事故：自申报之日起往前3年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
-    ("tacheng-prefecture", "获奖后5年内不得以原获奖成果再次申报：以新的成果申报的，不因获奖而拒收"):
-        "#15 defect 5: 第十条 coded as an absolute 5-year bar instead of a staff judgement on new achievements",
     ("tacheng-prefecture", "隐瞒有关情况或者提供虚假材料进行申报的，无论在哪个环节查实，5年内不予受理其申报"):
         "#15 defect 4: bans for false materials exist only on the objection path",
     ("tacheng-prefecture", "获奖建议名单由领导小组成员单位投票产生：一个成员单位一票"):
