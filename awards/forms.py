@@ -113,6 +113,7 @@ YES_NO_FIELDS = {
     "contains_state_secrets": "申报材料涉及国家秘密",
     "new_economy": "属于新经济、新业态组织",
     "is_top_manager": "申报人是所在组织的最高管理者",
+    "new_achievements": "以获奖后取得的新成果申报（曾获本奖项的单位填写）",
 }
 
 

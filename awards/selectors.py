@@ -245,6 +245,9 @@ def declaration_keys(rules: Rules, category: str) -> list[str]:
             keys.append(eligibility.YEARS_FREE[code][0])
         elif code in eligibility.DECLARED:
             keys.append(eligibility.DECLARED[code][0])
+    gap = rules.reapply_after_award or {}
+    if gap.get("unless_declared"):  # e.g. 以新的成果申报: asked of everyone, it matters only to past winners
+        keys.append(gap["unless_declared"])
     seen = set()
     return [k for k in keys if not (k in seen or seen.add(k))]
 

@@ -197,3 +197,13 @@ def test_tacheng_gap_bars_the_old_achievements_not_the_applicant():
     assert gap.outcome == "judgement" and "新的成果" in gap.why
     with clock.frozen_at(WHEN + dt.timedelta(days=7)):
         assert services.application_submit(application=app, actor=user).status == "pending"
+
+
+def test_the_facts_step_asks_tacheng_applicants_about_new_achievements(client):
+    cycle, _ = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-facts-page", "654201")
+    app = _draft(cycle, applicant, user)
+    client.force_login(user)
+    with clock.frozen_at(START):
+        html = client.get(f"/apply/{app.pk}/?step=facts").content.decode()
+    assert "以获奖后取得的新成果申报" in html
