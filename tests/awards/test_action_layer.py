@@ -91,6 +91,22 @@ START = {
 }
 
 
+def _completed_with_its_effects(name, after, stage, status):
+    assert pipeline.TABLE[name].per_application and actions.REGISTRY[name].perform is not None
+    assert (after.stage, after.status) != (stage, status)
+    if name == "request_supplement":
+        assert after.supplement_requests.get().items == ["理由一", "理由二"]
+    if name == "resubmit":
+        assert after.materials_version == 2
+    if name == "withdraw":
+        assert after.withdrawn_reason
+
+
+def _unchanged(after, stage, status, events):
+    assert (after.stage, after.status) == (stage, status)
+    assert StageEvent.objects.filter(application=after).count() == events
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["applicant", "precheck", "office"])
 @pytest.mark.parametrize("name", sorted(set(pipeline.TABLE) - {"submit"}))
@@ -104,20 +120,12 @@ def test_every_action_through_the_api_completes_or_is_refused_unchanged(world, n
                  format="json")
     after = Application.objects.get(pk=app.pk)
     if r.status_code == 200:
-        assert pipeline.TABLE[name].per_application and actions.REGISTRY[name].perform is not None
         assert StageEvent.objects.filter(application=app, action=name).exists()
-        assert (after.stage, after.status) != (stage, status)
-        if name == "request_supplement":
-            assert after.supplement_requests.get().items == ["理由一", "理由二"]
-        if name == "resubmit":
-            assert after.materials_version == 2
-        if name == "withdraw":
-            assert after.withdrawn_reason
+        _completed_with_its_effects(name, after, stage, status)
     else:
         assert r.status_code in (400, 403, 404), r.status_code
         assert r.json().get("detail"), r.json()
-        assert (after.stage, after.status) == (stage, status)
-        assert StageEvent.objects.filter(application=app).count() == events
+        _unchanged(after, stage, status, events)
     if not pipeline.TABLE[name].per_application or pipeline.TABLE[name].roles == frozenset({"system"}):
         assert r.status_code != 200, "an action that cannot be completed from one application was done there"
 
@@ -162,17 +170,9 @@ def test_every_action_through_the_pages_completes_or_is_refused_unchanged(client
     assert r.status_code in (200, 302, 400, 403, 404, 405), r.status_code
     done = StageEvent.objects.filter(application=app, action=name).exists()
     if done:
-        assert pipeline.TABLE[name].per_application and actions.REGISTRY[name].perform is not None
-        assert (after.stage, after.status) != (stage, status)
-        if name == "request_supplement":
-            assert after.supplement_requests.get().items == ["理由一", "理由二"]
-        if name == "resubmit":
-            assert after.materials_version == 2
-        if name == "withdraw":
-            assert after.withdrawn_reason
+        _completed_with_its_effects(name, after, stage, status)
     else:
-        assert (after.stage, after.status) == (stage, status)
-        assert StageEvent.objects.filter(application=app).count() == events
+        _unchanged(after, stage, status, events)
     if not pipeline.TABLE[name].per_application or pipeline.TABLE[name].roles == frozenset({"system"}):
         assert not done, "an action that cannot be completed from one application was done from a page"
 
