@@ -15,8 +15,8 @@ from django.http import Http404
 from core import clock
 from jurisdictions.calendar import UNIT_LABELS, compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
-from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
-from jurisdictions.selectors import ruleset_current
+from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules, cite
+from jurisdictions.selectors import ruleset_current, ruleset_in_force
 
 from . import eligibility
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, HistoryImport, Material,
@@ -87,7 +87,26 @@ def _ancestor_ids(county: Jurisdiction) -> list[int]:
 
 def open_cycles_for(applicant: Applicant):
     return (Cycle.objects.filter(status=Cycle.Status.OPEN, award__jurisdiction_id__in=_ancestor_ids(applicant.county))
-            .select_related("award__jurisdiction", "ruleset").order_by("award__jurisdiction__code", "-number"))
+            .select_related("award__jurisdiction", "ruleset").prefetch_related("award__rulesets")
+            .order_by("award__jurisdiction__code", "-number"))
+
+
+def validity_article(ruleset) -> str:
+    """The article of a ruleset's document that states its term of validity (e.g. 有效期5年)."""
+    return str((ruleset.data.get("document") or {}).get("article") or "") if ruleset else ""
+
+
+def regulation_lapsed(cycle: Cycle, day: dt.date | None = None) -> tuple[str, str] | None:
+    """(why, article) when a running cycle accepts no filing on `day` because the award's regulation has
+    lapsed (its term ended and no later version is in force); None while a version is in force."""
+    day = day or clock.today()
+    if ruleset_in_force(cycle.award, day) is not None:
+        return None
+    lapsed = cycle.ruleset
+    article = validity_article(lapsed)
+    until = f"有效期至 {lapsed.effective_until:%Y年%-m月%-d日}" if lapsed.effective_until else "已失效"
+    title = (lapsed.data.get("document") or {}).get("title") or lapsed.document_number
+    return cite(f"《{title}》（{lapsed.document_number}）{until}，期满后本届评选不再受理申报", article), article
 
 
 def filing_refusals(cycle: Cycle, applicant: Applicant) -> list[str]:
@@ -102,6 +121,9 @@ def filing_refusals(cycle: Cycle, applicant: Applicant) -> list[str]:
         out.append(f"要求具有独立法人资格（{rules.applicants.get('article')}）")
     if clock.today() > cycle.filing_deadline:
         out.append(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止")
+    lapsed = regulation_lapsed(cycle)
+    if lapsed:
+        out.append(lapsed[0].rstrip("。"))
     return out
 
 

@@ -13,10 +13,10 @@ from core.errors import DomainError, NotPermitted
 from core.period import Period
 from jurisdictions.calendar import compute_window
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
-from jurisdictions.rules import Rules
+from jurisdictions.rules import Rules, cite
 from jurisdictions.selectors import ruleset_in_force
 
-from . import eligibility, permissions, signals
+from . import eligibility, permissions, selectors, signals
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
                      PerformanceReport, StageOpinion, Status, SupplementRequest)
 from .enums import WORKING
@@ -120,7 +120,9 @@ def cycle_open(*, award: Award, actor, year: int, filing_deadline: dt.date, plan
     if ruleset is None:
         latest = award.rulesets.order_by("-version").first()
         span = f"（{latest.document_number}，{latest.effective_from} 至 {latest.effective_until or '长期'}）" if latest else ""
-        raise DomainError(f"{award.name}目前没有现行有效的管理办法{span}，不能启动新一届评选。请先录入现行规则版本。", code="ruleset_not_in_force")
+        article = selectors.validity_article(latest)
+        raise DomainError(cite(f"{award.name}目前没有现行有效的管理办法{span}，不能启动新一届评选", article)
+                          + "请先录入现行规则版本。", code="ruleset_not_in_force", article=article or None)
     rules = Rules(ruleset.data)
     ok, why = cycle_year_allowed(award, rules, year)
     if not ok and not override_reason.strip():
@@ -165,6 +167,9 @@ def application_create(*, cycle: Cycle, applicant: Applicant, category: str, act
         raise DomainError(f"{cycle.award.name}要求具有独立法人资格（{rules.applicants.get('article')}）。", article=rules.applicants.get("article"))
     if cycle.status != Cycle.Status.OPEN or clock.today() > cycle.filing_deadline:
         raise DomainError(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止。", code="filing_closed")
+    lapsed = selectors.regulation_lapsed(cycle)
+    if lapsed:
+        raise DomainError(lapsed[0], code="regulation_lapsed", article=lapsed[1] or None)
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)  # serialise reference numbers within a cycle
         count = Application.objects.filter(cycle=cycle).count() + 1
@@ -300,6 +305,9 @@ def application_submit(*, application: Application, actor) -> Application:
     cycle = application.cycle
     if clock.today() > cycle.filing_deadline:
         raise DomainError(f"本届申报已于 {cycle.filing_deadline:%Y-%m-%d} 截止。", code="filing_closed")
+    lapsed = selectors.regulation_lapsed(cycle)
+    if lapsed:
+        raise DomainError(lapsed[0], code="regulation_lapsed", article=lapsed[1] or None)
     failing = eligibility.blocking(eligibility_check(application))
     if failing:
         raise DomainError("不符合申报条件：" + "；".join(f"{r.text}（{r.article}）：{r.why}" for r in failing),

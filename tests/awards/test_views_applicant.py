@@ -6,6 +6,7 @@ import random
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from awards import services
 from awards.models import Applicant, Application, Status
 from awards.simulation import _credit_code
 from core import clock
@@ -187,3 +188,24 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_max_num_queri
             r = client.get("/apply/")
     assert r.status_code == 200
     assert r.content.decode().count("TACHENG-PREFECTURE-20") >= n
+
+
+def test_a_lapsed_regulation_closes_filing_in_the_running_cycle_and_says_why(client):
+    """二连浩特 第三十四条: the 办法 runs 5 years (to 2026-08-31). A cycle opened before then with a filing deadline
+    after it takes no application once the term has ended: the home page and the create action say why."""
+    from core.errors import DomainError
+
+    cycle, _ = open_cycle("erenhot-mayor", when=dt.datetime(2026, 8, 3, 9, tzinfo=clock.SHANGHAI))
+    assert cycle.filing_deadline > dt.date(2026, 8, 31)
+    applicant, user = org("erenhot-late", "152501")
+    client.force_login(user)
+    with at("2026-08-31"):
+        html = client.get("/apply/").content.decode()
+    assert "第三十四条" not in html  # the last day of the term is still inside it
+    with at("2026-09-01"):
+        html = client.get("/apply/").content.decode()
+        assert "有效期至 2026年8月31日，期满后本届评选不再受理申报（第三十四条）" in html
+        with pytest.raises(DomainError) as refused:
+            services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+    assert refused.value.code == "regulation_lapsed" and refused.value.article == "第三十四条"
+    assert not Application.objects.filter(cycle=cycle).exists()

@@ -33,8 +33,6 @@ DEFECTS = {
     # shared examples
     ("chanhe-fraud-ban", "骗取区长质量奖的，撤销奖项，4年内不接受再次申报"):
         "#15 defect 4: an imported past winner revoked for fraud gets no ban",
-    ("erenhot-individual", "办法有效期5年，期满后不得启动新一届评选"):
-        "#15 item 15: the refusal under the lapsed regulation does not say why (cites no 第三十四条)",
     ("xam-accident-dates", "近3年无质量、安全、环境污染、公共卫生等事故：自申报之日起往前3年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
     # 兴安盟
@@ -66,8 +64,6 @@ DEFECTS = {
         "#15 defect 7: the quota is checked only at 表彰, not when the committee result is applied",
     ("erenhot-mayor", "获奖后3年内发生较大事故或严重违法的撤销奖励：看事故发生的时间，不看撤销决定的时间"):
         "#15 defect 3: the revocation window is measured to the decision date, not the incident date",
-    ("erenhot-mayor", "办法有效期至2026年8月31日：期满后进行中的评选也不再受理申报"):
-        "#15 item 15: a lapsed regulation still accepts filings in a running cycle",
     # 瀍河
     ("chanhe-head", "近2年无重大质量、安全等事故：自申报之日起往前2年"):
         "#15 defect 2: 近N年 counted in calendar years, not the N years before the submission date",
