@@ -11,7 +11,7 @@ from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
 from core.period import Period
-from jurisdictions.calendar import compute_window
+from jurisdictions.calendar import compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules, cite
 from jurisdictions.selectors import ruleset_in_force
@@ -342,6 +342,12 @@ def supplement_request(*, application: Application, actor, role: str, items: lis
     items = [i.strip() for i in items if i and i.strip()]
     if not items:
         raise DomainError("请逐项列出需要补正的内容（一次性告知）。", field="items")
+    stage = Rules(application.cycle.ruleset.data).stage(application.stage)
+    once = stage.supplements_at_once
+    earlier = application.supplement_requests.filter(stage=application.stage).order_by("requested_at").first()
+    if once and earlier is not None:
+        raise DomainError(cite(f"需要补充完善的内容应一次性告知：本申报已于 {earlier.requested_at.astimezone(clock.SHANGHAI):%Y-%m-%d} 在“{stage.label}”"
+                               f"环节告知过补正事项，不能再次要求补正", once.get("article")), code="supplement_once", article=once.get("article"))
     with transaction.atomic():
         app = move(application, action="request_supplement", actor=actor, role=role, reason="；".join(items),
                          data={"items": items})
@@ -358,7 +364,10 @@ def supplement_answer(*, application: Application, actor, answer: str) -> Applic
         app = move(application, action="resubmit", actor=actor, role="applicant", reason=answer)
         app.materials_version += 1  # a supplement creates a new version; the old files are kept
         app.received_on = clock.today()
-        app.save(update_fields=["materials_version", "received_on"])
+        deadline = Rules(app.cycle.ruleset.data).stage(app.stage).deadline
+        if deadline and deadline.start == "receipt":  # e.g. 收到申报材料10个工作日内: counted from the supplemented receipt
+            app.stage_due = deadline_after(app.received_on, deadline.length, deadline.unit)
+        app.save(update_fields=["materials_version", "received_on", "stage_due"])
     return app
 
 

@@ -61,13 +61,14 @@ class WindowRule:
     article: str | None
     minimum: bool = True
     through: str | None = None  # a deadline that spans the stages up to this one (e.g. material review through defense)
+    start: str | None = None  # what the period runs from: "receipt" = the day the (supplemented) materials arrived
 
     @classmethod
     def from_data(cls, data: dict | None) -> "WindowRule | None":
         if not data:
             return None
         return cls(int(data["length"]), data["unit"], data.get("article"), bool(data.get("minimum", True)),
-                   data.get("through"))
+                   data.get("through"), data.get("from"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +85,11 @@ class StageRule:
     @property
     def label(self) -> str:
         return self.name or STAGE_LABELS[self.code]
+
+    @property
+    def supplements_at_once(self) -> dict | None:
+        """{"article"} where everything to supplement must be notified at once (一次性告知): one request per stage."""
+        return self.data.get("supplements_all_at_once") or None
 
     @property
     def plan_approval(self) -> dict | None:

@@ -162,3 +162,23 @@ def test_trade_secret_files_are_encrypted_at_rest_and_their_download_is_audited(
     assert response["X-Content-Type-Options"] == "nosniff" and "attachment" in response["Content-Disposition"]
     assert AuditEntry.objects.filter(action="material.download_trade_secret", actor=office).count() == 1
     assert app.reference.startswith(f"ERENHOT-MAYOR-2025-{cycle.number:02d}-")
+
+
+def test_qualification_review_supplements_are_notified_once_and_its_clock_restarts_on_the_supplemented_receipt():
+    """二连浩特 第十六条: 资格审查应在收到申报材料10个工作日内完成，对需要补充完善的内容应一次性告知. One request per stage;
+    the 10 working days run from the day the supplemented materials arrive (2025-09-22 → 2025-10-11 across 国庆 and
+    the two make-up Saturdays/Sundays of 2025)."""
+    cycle, office = open_cycle("erenhot-mayor")
+    applicant, user = org("erenhot-supp", "152501")
+    app = filed(cycle, applicant, user)
+    assert app.stage == "qualification_review" and app.received_on == dt.date(2025, 9, 8)
+    with clock.frozen_at(dt.datetime(2025, 9, 10, 10, tzinfo=clock.SHANGHAI)):
+        services.supplement_request(application=app, actor=office, role="office", items=["近三年财务报表", "认证证书"])
+    with clock.frozen_at(dt.datetime(2025, 9, 22, 10, tzinfo=clock.SHANGHAI)):
+        app = services.supplement_answer(application=Application.objects.get(pk=app.pk), actor=user, answer="已补充")
+    assert app.received_on == dt.date(2025, 9, 22) and app.stage_due == dt.date(2025, 10, 11)
+    with clock.frozen_at(dt.datetime(2025, 9, 24, 10, tzinfo=clock.SHANGHAI)), \
+            pytest.raises(DomainError, match="一次性告知.*2025-09-10.*第十六条") as refused:
+        services.supplement_request(application=app, actor=office, role="office", items=["营业执照"])
+    assert refused.value.code == "supplement_once"
+    assert Application.objects.get(pk=app.pk).status == Status.PENDING and app.supplement_requests.count() == 1
