@@ -80,7 +80,7 @@ def default_start(award: Award) -> dt.date:
     known = set(known_years())
     candidates = [r for r in award.rulesets.all()]
     for ruleset in sorted(candidates, key=lambda r: -r.version):
-        start = max(ruleset.effective_from, dt.date(2025, 1, 6))
+        start = max(ruleset.effective_from or dt.date(2025, 1, 6), dt.date(2025, 1, 6))
         # this year's run only when the calendar knows every day of it (a year whose holidays nobody has
         # entered yet would stop the rehearsal at its first working-day window)
         if ruleset.in_force_on(today) and today.month <= 3 and {today.year, (today + dt.timedelta(days=200)).year} <= known:

@@ -39,7 +39,7 @@ class RulesetSerializer(serializers.Serializer):
     in_force = serializers.BooleanField()
     document = inline_serializer("Document", {
         "number": serializers.CharField(), "issued": serializers.DateField(allow_null=True),
-        "effective_from": serializers.DateField(), "effective_until": serializers.DateField(allow_null=True),
+        "effective_from": serializers.DateField(allow_null=True), "effective_until": serializers.DateField(allow_null=True),
         "article": serializers.CharField(allow_null=True),
     })
     cycle_years = serializers.IntegerField()

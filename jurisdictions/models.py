@@ -114,7 +114,8 @@ class Ruleset(models.Model):
     version = models.PositiveIntegerField()
     document_number = models.CharField("文号", max_length=80)
     issued = models.DateField("发布日期", null=True, blank=True)
-    effective_from = models.DateField("施行日期")
+    # empty where the regulation takes effect on its issue date and the source does not give that date (自印发之日起施行)
+    effective_from = models.DateField("施行日期", null=True, blank=True)
     effective_until = models.DateField("失效日期", null=True, blank=True)
     data = models.JSONField("规则")
     note = models.CharField("修订说明", max_length=200, blank=True)
@@ -130,7 +131,8 @@ class Ruleset(models.Model):
         return f"{self.award} 第{self.version}版（{self.document_number}）"
 
     def in_force_on(self, day) -> bool:
-        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+        started = self.effective_from is None or self.effective_from <= day
+        return started and (self.effective_until is None or day <= self.effective_until)
 
 
 class CalendarOverride(models.Model):

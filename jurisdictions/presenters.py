@@ -101,7 +101,10 @@ def _document(data: dict) -> Section:
     if doc.get("issuer"):
         items.append(Item(f"发文机关：{doc['issuer']}"))
     items.append(Item(f"发布日期：{cn_date(doc.get('issued')) or '原文未载'}"))
-    items.append(Item(f"施行日期：{cn_date(doc.get('effective_from'))}"))
+    if doc.get("effective_from"):
+        items.append(Item(f"施行日期：{cn_date(doc.get('effective_from'))}"))
+    else:
+        items.append(Item("施行日期：自印发之日起施行（原文未载印发日期）", doc.get("article")))
     items.append(Item(f"有效期至：{cn_date(doc.get('effective_until'))}" if doc.get("effective_until") else "有效期：未规定截止日期"))
     if doc.get("replaces"):
         items.append(Item(f"同时废止：{doc['replaces']}"))

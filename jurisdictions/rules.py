@@ -302,7 +302,8 @@ def validate_ruleset_data(data: dict) -> list[str]:
                     dt.date.fromisoformat(value)
                 except (TypeError, ValueError):
                     problems.append(f"document.{key} 不是有效日期（YYYY-MM-DD）。")
-        need(bool(doc.get("effective_from")), "缺少施行日期 document.effective_from。")
+        need(bool(doc.get("effective_from")) or (doc.get("effective_on_issue") and not doc.get("issued")),
+             "缺少施行日期 document.effective_from（自印发之日起施行而印发日期未载的，写 effective_on_issue: true）。")
     need(isinstance(data.get("cycle_years"), int) and data["cycle_years"] >= 1, "评选周期 cycle_years 必须是正整数（年）。")
     quota = data.get("quota")
     if need(isinstance(quota, dict), "缺少名额 quota。"):

@@ -59,7 +59,7 @@ def ruleset_status(ruleset: Ruleset, in_force: Ruleset | None = None, day: dt.da
         in_force = ruleset_in_force(ruleset.award, day)
     if in_force is not None and in_force.pk == ruleset.pk:
         return "in_force", "现行有效"
-    if ruleset.effective_from > day:
+    if ruleset.effective_from and ruleset.effective_from > day:
         return "pending", "未生效"
     if ruleset.in_force_on(day) and in_force is not None:
         return "superseded", f"已被第{in_force.version}版取代"

@@ -94,7 +94,7 @@ def _ruleset_create(*, award: Award, data: dict, version: int, note: str, actor)
         version=version,
         document_number=doc["number"],
         issued=_date(doc.get("issued")),
-        effective_from=_date(doc["effective_from"]),
+        effective_from=_date(doc.get("effective_from")),
         effective_until=_date(doc.get("effective_until")),
         data=data,
         note=note,

@@ -67,7 +67,7 @@ class World:
         if ruleset_data is not None:  # a version being edited, checked against the cases before it is saved
             doc = ruleset_data["document"]
             Ruleset.objects.create(award=award, version=(versions[-1].version + 1 if versions else 1), document_number=doc["number"],
-                                   issued=_date(doc.get("issued")), effective_from=_date(doc["effective_from"]),
+                                   issued=_date(doc.get("issued")), effective_from=_date(doc.get("effective_from")),
                                    effective_until=_date(doc.get("effective_until")), data=ruleset_data, note="待保存的新版本")
         return award
 

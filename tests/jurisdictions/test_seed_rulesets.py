@@ -141,3 +141,15 @@ def test_openapi_schema_describes_the_ruleset(client):
     text = r.content.decode()
     assert "/api/v1/awards/{slug}/ruleset/" in text and "/api/v1/calendar/window/" in text
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_chanhe_head_takes_effect_on_its_issue_date_which_the_text_does_not_give(client):
+    """瀍河 第三十条: 本办法自印发之日起施行 — the source gives no issue date, so none is invented: the version has no
+    施行日期, is in force, and its page says what the text says."""
+    import datetime as dt
+
+    ruleset = ruleset_current(Award.objects.get(slug="chanhe-head"))
+    assert ruleset.effective_from is None and ruleset.issued is None
+    assert ruleset.in_force_on(dt.date(2026, 12, 2))
+    html = client.get("/rules/chanhe-head/").content.decode()
+    assert "施行日期：自印发之日起施行（原文未载印发日期）" in html and "2021-01-01" not in html and "2021年1月1日" not in html
