@@ -289,9 +289,41 @@ class RulesetEditForm(forms.Form):
                     # The old validity end cannot precede the new start: the new document sets its own.
                     doc["effective_until"] = None
         self._place_problems(validate_ruleset_data(data))
+        self._keep_regulation_minimums(data)
         if not self.errors:
             self.new_data = data
         return cleaned
+
+    def _keep_regulation_minimums(self, data: dict):
+        """A window the regulation gives as a minimum (公示不少于N个工作日: `minimum: true`) cannot be cut or
+        removed under the same document: only a new document (a new 文号) can change what its text says."""
+        old_doc, new_doc = self.base_data.get("document") or {}, data.get("document") or {}
+        if not isinstance(new_doc, dict) or new_doc.get("number") != old_doc.get("number"):
+            return
+        new_stages = {s.get("code"): s for s in data.get("stages") or [] if isinstance(s, dict)}
+        for stage in self.base_data.get("stages") or []:
+            for key in ("publicity", "public_comment"):
+                old = stage.get(key)
+                if not (isinstance(old, dict) and old.get("minimum") is True):
+                    continue
+                new = (new_stages.get(stage["code"]) or {}).get(key)
+                unit_label = UNIT_LABELS.get(old["unit"], old["unit"])
+                stated = f"{old.get('article') or '管理办法'}规定{stage.get('name') or STAGE_LABELS.get(stage['code'], stage['code'])}" \
+                         f"{WINDOW_LABELS[key]}不少于{old['length']}{unit_label}"
+                if not isinstance(new, dict):
+                    self.add_error("advanced_json", f"{stated}，同一文件（{old_doc.get('number')}）下不能取消；依据新文件修订的，请填写新文号。")
+                    continue
+                try:
+                    length = int(new.get("length"))
+                except (TypeError, ValueError):
+                    continue  # the schema check reports it
+                shorter = (length < old["length"] if new.get("unit") == old["unit"]
+                           else old["unit"] == "working_days" and new.get("unit") == "calendar_days" and length <= old["length"])
+                if shorter:
+                    field = f"stage__{stage['code']}__{key}__length"
+                    self.add_error(field if field in self.fields else "advanced_json",
+                                   f"{stated}，同一文件（{old_doc.get('number')}）下不能缩短为{length}{UNIT_LABELS.get(new.get('unit'), '')}；"
+                                   "依据新文件修订的，请填写新文号。")
 
     def _place_problems(self, problems: list[str]):
         """Each schema problem beside the field it concerns, else beside the JSON."""

@@ -231,6 +231,21 @@ class TestEditor:
         entry = AuditEntry.objects.filter(action="ruleset.create").order_by("-id").first()
         assert (entry.actor_id, entry.data) == (user.pk, {"version": 2, "note": "依据市政府常务会议纪要调整公示期和奖金"})
 
+    def test_a_window_the_regulation_gives_as_a_minimum_cannot_be_cut_under_the_same_document(self, client, make_user):
+        """内蒙古 第十九条: 盟市初审公示不少于5个工作日. Cutting it to 1 (or to 5 calendar days, or dropping it)
+        under the same 文号 is refused beside the field; lengthening it is fine; a new document may change it."""
+        client.force_login(office_of(make_user, "nm-chairman"))
+        field = "stage__pre_check__publicity__length"
+        for changes in ({field: "1"}, {"stage__pre_check__publicity__unit": "calendar_days"}):
+            response = edit_post(client, "nm-chairman", note="缩短公示期", **changes)
+            assert response.status_code == 200
+            assert "第十九条规定盟市初审（形式审查）公示期不少于5个工作日，同一文件（内政办发〔2025〕28号）下不能缩短" in text(response)
+        assert Ruleset.objects.filter(award__slug="nm-chairman").count() == 1
+        assert edit_post(client, "nm-chairman", note="延长公示期", **{field: "7"}).status_code == 302
+        response = edit_post(client, "nm-chairman", note="依据新办法", document_number="内政发〔2027〕1号", **{field: "3"})
+        assert response.status_code == 302
+        assert Ruleset.objects.get(award__slug="nm-chairman", version=3).data["stages"][3]["publicity"]["length"] == 3
+
     def test_diff_shows_the_changed_value(self, client, make_user):
         client.force_login(office_of(make_user, "chanhe-head"))
         edit_post(client, "chanhe-head", stage__award_publicity__publicity__length="10", note="调整公示期")
