@@ -12,7 +12,7 @@ from core import clock
 from core.errors import DomainError, add_domain_error  # noqa: F401  (the pages import it from here)
 from jurisdictions.models import Jurisdiction
 
-from .models import LegalForm, PoolRoute, StageOpinion
+from .models import LegalForm, PoolRoute, StageOpinion, TrackingNote
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "未声明"), ("yes", "是"), ("no", "否")]
@@ -245,6 +245,12 @@ class SupplementAnswerForm(forms.Form):
 class PerformanceReportForm(forms.Form):
     year = forms.IntegerField(label="报告年度", min_value=2000, max_value=2100)
     content = forms.CharField(label="绩效报告", widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class TrackingNoteForm(forms.Form):
+    kind = forms.ChoiceField(label="记录类型", choices=TrackingNote.Kind.choices, error_messages={"required": "请选择记录类型。"})
+    text = forms.CharField(label="跟踪记录", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
+                           error_messages={"required": "请填写跟踪记录的内容。"})
 
 
 # ---- pre-check and office ----------------------------------------------------------------------------------

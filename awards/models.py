@@ -254,6 +254,28 @@ class PerformanceReport(models.Model):
         unique_together = [("grant", "year")]
 
 
+class TrackingNote(models.Model):
+    """The tracking body's record of a winner after the award (跟踪管理): a visit, a request to rectify, or a
+    report to the office that a ground for revocation exists."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "跟踪走访"
+        RECTIFICATION = "rectification", "督促整改（质量管理绩效严重退步）"
+        REVOCATION_REPORT = "revocation_report", "报告存在应撤销情形"
+        OTHER = "other", "其他"
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="tracking_notes")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+", verbose_name="跟踪单位")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    text = models.TextField("记录")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = verbose_name_plural = "跟踪管理记录"
+
+
 # ---- 培育库 (兴安盟 第十一、十二条; 内蒙古 第十二、十三条) ------------------------------------------------------
 class PoolRoute(models.TextChoices):
     SELF = "self", "自行申报"

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404
 
 from core import clock
+from core.period import Period
 from jurisdictions.calendar import UNIT_LABELS, compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
 from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules, cite
@@ -700,3 +701,104 @@ def recovery_outstanding(grant: Grant) -> Decimal:
         return Decimal("0.00")
     paid = grant.recovery_payments.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
     return max(grant.prize_to_recover - paid, Decimal("0.00"))
+
+
+# ---- duties after the award: annual performance reports and tracking ----------------------------------------
+#: the roles through which a body's staff receive reports and track winners (the office; the market-regulation
+#: body's staff, who hold the pre-check role there)
+DUTY_ROLES = ("office", "precheck")
+
+
+@dataclasses.dataclass
+class DutyRow:
+    grant: Grant
+    rules: Rules
+    bodies: list  # the user's bodies through which this duty reaches them (tracking: the bodies that track)
+    years: list = dataclasses.field(default_factory=list)  # performance reports: one dict per year the winner owes
+
+    @property
+    def missing(self) -> list[int]:
+        return [y["year"] for y in self.years if y["state"] == "missing"]
+
+
+def _named_body(body: Body, spec: dict | None, grant: Grant) -> bool:
+    """Whether `body` is the body a duty's spec ({"by": body kind, "level"}) names for this winner: the award's own
+    office, or the market-regulation body of the winner's county or prefecture inside the award's jurisdiction."""
+    if not spec or spec.get("by") != body.kind:
+        return False
+    if body.kind == BodyKind.AWARD_OFFICE:
+        return body.jurisdiction_id == grant.award.jurisdiction_id
+    where = body.jurisdiction
+    if spec.get("level") and where.level != spec["level"]:
+        return False
+    return grant.applicant.county.is_within(where) and where.is_within(grant.award.jurisdiction)
+
+
+def _report_years(grant: Grant, years: int, today: dt.date) -> list[dict]:
+    """The years after the award for which a report is owed, each submitted, missing (the year has ended with
+    no report), open (this year) or to come."""
+    reports = {r.year: r for r in grant.reports.all()}
+    out = []
+    for year in range(grant.year + 1, grant.year + years + 1):
+        report = reports.get(year)
+        state = "submitted" if report else "missing" if year < today.year else "open" if year == today.year else "future"
+        out.append({"year": year, "report": report, "state": state})
+    return out
+
+
+def _tracking_active(grant: Grant, spec: dict, today: dt.date) -> bool:
+    """Tracking runs for the years the regulation gives after the award (对5年内的获奖单位实施跟踪管理), or while the
+    title is valid where it gives none."""
+    if spec.get("years"):
+        return today <= Period(int(spec["years"]), "years").after(grant.awarded_on)
+    return grant.valid_until is None or today <= grant.valid_until
+
+
+def duty_rows(user, duty: str) -> list[DutyRow]:
+    """The winners whose performance reports (`duty="reports"`) reach this user, or whom this user's body tracks
+    (`duty="tracking"`; the award's office reads the tracking of its winners), as each award's ruleset names the
+    bodies; revoked titles carry no duty."""
+    bodies = [m.body for m in memberships_of(user) if m.role in DUTY_ROLES
+              and m.body.kind in (BodyKind.AWARD_OFFICE, BodyKind.MARKET_REGULATION)]
+    if not bodies:
+        return []
+    office_ids = {b.jurisdiction_id for b in bodies if b.kind == BodyKind.AWARD_OFFICE}
+    area = [b.jurisdiction_id for b in bodies if b.kind == BodyKind.MARKET_REGULATION]
+    scope = (Q(award__jurisdiction_id__in=office_ids) | Q(applicant__county_id__in=area) | Q(applicant__county__parent_id__in=area)
+             | Q(applicant__county__parent__parent_id__in=area))
+    grants = (Grant.objects.filter(scope, revoked_on__isnull=True)
+              .select_related("award__jurisdiction", "applicant__county__parent__parent", "cycle__ruleset")
+              .prefetch_related("reports", "tracking_notes").order_by("-year", "award__slug", "serial"))
+    today, current, out = clock.today(), {}, []
+    for grant in grants:
+        if grant.cycle_id:
+            rules = Rules(grant.cycle.ruleset.data)
+        else:  # imported history: the award's current rules
+            if grant.award_id not in current:
+                ruleset = ruleset_current(grant.award)
+                current[grant.award_id] = Rules(ruleset.data) if ruleset else None
+            rules = current[grant.award_id]
+        if rules is None:
+            continue
+        if duty == "reports":
+            spec, years = rules.performance_reports, rules.performance_report_years
+            if not years:
+                continue
+            via = [b for b in bodies if _named_body(b, {"by": BodyKind.AWARD_OFFICE}, grant) or _named_body(b, spec.get("also_to"), grant)]
+            if via:
+                out.append(DutyRow(grant, rules, via, _report_years(grant, years, today)))
+        else:
+            spec = rules.tracking
+            if not spec or not _tracking_active(grant, spec, today):
+                continue
+            via = [b for b in bodies if _named_body(b, spec, grant)]
+            if via or grant.award.jurisdiction_id in office_ids:  # the office reads what the tracking body records
+                out.append(DutyRow(grant, rules, via))
+    return out
+
+
+def duty_row(user, duty: str, pk) -> DutyRow:
+    for row in duty_rows(user, duty):
+        if str(row.grant.pk) == str(pk):
+            return row
+    raise Http404("获奖记录不存在。")

@@ -18,7 +18,7 @@ from jurisdictions.selectors import ruleset_in_force
 
 from . import eligibility, permissions, selectors, signals
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
-                     PerformanceReport, StageOpinion, Status, SupplementRequest)
+                     PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote)
 from .enums import WORKING
 from .pipeline import move
 from .validators import validate_credit_code, validate_id_number
@@ -518,6 +518,23 @@ def performance_report_submit(*, grant: Grant, actor, year: int, content: str) -
         raise DomainError(f"{year} 年度绩效报告已提交。", field="year")
     log_action("grant.performance_report", actor=actor, obj=grant, role="applicant", data={"year": year})
     return report
+
+
+def tracking_note_add(*, grant: Grant, actor, kind: str, text: str) -> TrackingNote:
+    """The tracking body records a visit, a request to rectify, or reports a ground for revocation to the office
+    (内蒙古 第三十三条、兴安盟 第三十一条: 跟踪管理……督促其整改……及时报告)."""
+    row = next((r for r in selectors.duty_rows(actor, "tracking") if r.grant.pk == grant.pk), None)
+    if row is None or not row.bodies:
+        raise NotPermitted("只有管理办法规定的跟踪管理单位可以记录跟踪情况。")
+    if kind not in TrackingNote.Kind.values:
+        raise DomainError("请选择记录类型。", field="kind")
+    if not (text or "").strip():
+        raise DomainError("请填写跟踪记录的内容。", field="text")
+    with transaction.atomic():
+        note = TrackingNote.objects.create(grant=grant, body=row.bodies[0], kind=kind, text=text.strip(), author=actor)
+        log_action("grant.tracking_note", actor=actor, obj=grant, role="precheck" if row.bodies[0].kind == BodyKind.MARKET_REGULATION else "office",
+                   jurisdiction_code=grant.award.jurisdiction.code, data={"note": note.pk, "kind": kind, "body": row.bodies[0].name})
+    return note
 
 
 def prize_total(grants) -> Decimal:

@@ -697,7 +697,10 @@ def work_index(request):
     awards, each card shown to the roles it concerns. It spans several awards, so it cites no article."""
     user = request.user
     office_awards = list(selectors.awards_for_office(user))
+    reports, tracking = selectors.duty_rows(user, "reports"), selectors.duty_rows(user, "tracking")
     return render(request, "awards/work_index.html", {
+        "report_count": len(reports), "report_missing": sum(len(r.missing) for r in reports), "tracking_count": len(tracking),
+        "duties": bool(reports or tracking),
         "office_awards": office_awards,
         "pool_count": selectors.pool_members_visible(user).count(),
         "admin_of": admin_jurisdictions(user),

@@ -4,7 +4,7 @@ stay "programme-…" as they always were, so every {% url 'programme-…' %} and
 agencies page (review.urls) and onboarding (jurisdictions.urls) live under /programme/ too."""
 from django.urls import path
 
-from . import pool_views, views
+from . import duty_views, pool_views, views
 
 urlpatterns = [
     path("programme/", views.work_index, name="programme-index"),
@@ -18,4 +18,8 @@ urlpatterns = [
     path("programme/money/", views.money_list, name="programme-money"),
     path("programme/money/<int:pk>/", views.money_detail, name="programme-money-detail"),
     path("programme/onboard/<slug:slug>/", views.onboard_award, name="programme-onboard-award"),
+    path("programme/reports/", duty_views.reports_list, name="programme-reports"),
+    path("programme/reports/<int:pk>/<int:year>/", duty_views.report_detail, name="programme-report-detail"),
+    path("programme/tracking/", duty_views.tracking_list, name="programme-tracking"),
+    path("programme/tracking/<int:pk>/", duty_views.tracking_detail, name="programme-tracking-detail"),
 ]

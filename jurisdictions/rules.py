@@ -205,6 +205,18 @@ class Rules:
         return self.data.get("post_award") or {}
 
     @property
+    def performance_reports(self) -> dict:
+        """Annual performance reports after the award: {"years", "to", "also_to": {"by", "level"}, "article"}
+        (the award's office always receives them); {} when the regulation asks for none."""
+        return self.post_award.get("performance_reports") or {}
+
+    @property
+    def tracking(self) -> dict:
+        """Tracking of winners after the award: {"years" (None: while the title is valid), "by", "level",
+        "article"}; {} when the regulation names none."""
+        return self.post_award.get("tracking") or {}
+
+    @property
     def performance_report_years(self) -> int:
         reports = self.post_award.get("performance_reports")
         return int(reports["years"]) if reports and reports.get("years") else 0

@@ -218,13 +218,13 @@ def _voted(cycle, pks, office):
     vote_apply(vote=CommitteeVote.objects.filter(cycle=cycle).latest("opened_at"), actor=office)
 
 
-def chanhe_grant():
-    """A 瀍河 grant (prize money, performance reports) from a rehearsed cycle."""
+def chanhe_grant(slug="chanhe-head"):
+    """A 瀍河 grant (prize money, performance reports) from a rehearsed cycle (or another award's)."""
     from review.services import criteria_load_builtin
 
     criteria_load_builtin()  # a transactional test starts from an emptied database: the seeds only
-    simulate_cycle("chanhe-head", applicants=3, seed=4)
-    grant = Grant.objects.filter(award__slug="chanhe-head").order_by("serial").first()
+    simulate_cycle(slug, applicants=3, seed=4)
+    grant = Grant.objects.filter(award__slug=slug).order_by("serial").first()
     office = grant.award.office.memberships.filter(role="office").first().user
     return grant, office, grant.applicant.members.first().user
 
@@ -390,6 +390,14 @@ def case_performance_report_submit():
                   actor=lambda: member, year=grant.year + 1, content="年度绩效报告"), "grant.performance_report"
 
 
+def case_tracking_note_add():
+    grant, _office, _member = chanhe_grant("nm-chairman")
+    body = Body.objects.get(jurisdiction=grant.applicant.county.parent, kind=BodyKind.MARKET_REGULATION)
+    tracker = _user("atomic-tracker", "跟踪", "precheck", body)  # 内蒙古 第三十三条: 盟市市场监管部门
+    return frozen(grant.awarded_on + dt.timedelta(days=30), services.tracking_note_add, grant=fresh(Grant, grant.pk),
+                  actor=lambda: tracker, kind="visit", text="跟踪走访"), "grant.tracking_note"
+
+
 CASES = {
     "applicant_register_organization": ("awards.services.applicant_register_organization", case_register_organization),
     "applicant_register_organization (claim)": ("awards.services.applicant_register_organization",
@@ -412,6 +420,7 @@ CASES = {
     "cycle_review_close": ("awards.services.cycle_review_close", case_cycle_review_close),
     "revoke": ("awards.services.revoke", case_revoke),
     "performance_report_submit": ("awards.services.performance_report_submit", case_performance_report_submit),
+    "tracking_note_add": ("awards.services.tracking_note_add", case_tracking_note_add),
 }
 
 # Public functions of awards.services that write nothing: reads and pure helpers.
