@@ -16,11 +16,11 @@ from core import clock
 from core.audit import log_action, log_actions_bulk
 from core.errors import InvalidTransition, NotPermitted
 from jurisdictions.calendar import deadline_after
-from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules
+from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules, cite
 
 from . import permissions
 from .enums import ACTIVE
-from .models import Application, StageEvent, Status
+from .models import Application, StageEvent, StageOpinion, Status
 
 S = Status
 NEXT = "next"  # target: the next stage of the ruleset, status pending
@@ -140,6 +140,13 @@ def move(application: Application, *, action: str, actor, role: str, reason: str
             raise InvalidTransition(f"“{stage.label}”环节须经公示（{stage.article}），请先列入公示名单。", article=stage.article)
         if action == "award" and app.stage != "commendation":
             raise InvalidTransition("只有在表彰环节才能授奖。")
+        needed = stage.requires_opinion
+        if needed and action in ("approve", "advance") and role != "system":
+            issued_at = needed.get("issued_at") or app.stage
+            if not StageOpinion.objects.filter(application=app, kind=needed["kind"], stage=issued_at).exists():
+                by = f"{needed['by']}出具的" if needed.get("by") else ""
+                raise InvalidTransition(cite(f"申报 {app.reference} 尚无{by}{needed['name']}，“{stage.label}”不能通过", needed.get("article")),
+                                        code="opinion_required", article=needed.get("article"))
         if spec.needs_reason and not (reason or "").strip():
             raise InvalidTransition(f"“{spec.label}”须填写书面理由。", code="reason_required", field="reason")
         before = (app.stage, app.status)

@@ -377,7 +377,11 @@ def opinion_record(*, application: Application, actor, role: str, kind: str, bod
         raise NotPermitted("您无权为该申报记录意见。")
     if not text.strip():
         raise DomainError("请填写意见内容。", field="text")
-    op = StageOpinion.objects.create(application=application, stage=application.stage, kind=kind, body_name=body_name, text=text,
+    # the pre-check body's opinions belong to its stage, even when recorded after the application moved on
+    # (塔城 第十四条: the 审核意见 is issued once its publicity ends without objection)
+    rules = Rules(application.cycle.ruleset.data)
+    stage = next((s.code for s in rules.stages if s.actor == "precheck"), application.stage) if role == "precheck" else application.stage
+    op = StageOpinion.objects.create(application=application, stage=stage, kind=kind, body_name=body_name, text=text,
                                      author=actor, at=clock.now())
     if kind == StageOpinion.Kind.RECOMMENDATION:
         application.recommendation = text

@@ -57,6 +57,21 @@ def _user(username: str, name: str, role: str | None = None, body: Body | None =
     return user
 
 
+def issue_required_opinion(app: Application, rules: Rules, stage, actor_for) -> None:
+    """In a rehearsal, the issuing body gives the document a stage cannot pass without (兴安盟 第十七条 推荐意见,
+    塔城 第十四条 审核意见), as its staff would; `actor_for(role, app)` is the rehearsal's person for a role."""
+    needed = stage.requires_opinion
+    if not needed:
+        return
+    issued_at = needed.get("issued_at") or stage.code
+    if app.opinions.filter(kind=needed["kind"], stage=issued_at).exists():
+        return
+    role = rules.stage(issued_at).actor
+    body = app.route_body.name if role == "precheck" and app.route_body_id else app.cycle.award.office.name
+    services.opinion_record(application=app, actor=actor_for(role, app), role=role, kind=needed["kind"], body_name=body,
+                            text=f"经审核，符合申报条件，同意推荐。（{needed['name']}，演练）")
+
+
 def _credit_code(rng: random.Random, county: Jurisdiction) -> str:
     body = "91" + county.code + "".join(rng.choice(CREDIT_CHARSET[:10] + "ABCDEFGH") for _ in range(9))
     return body + credit_code_check_char(body)
@@ -227,9 +242,12 @@ class Simulation:
         self.at(add_working_days(self.cycle.filing_deadline, 1))
 
     def _actor_for(self, app, stage):
-        if stage.actor == "precheck":
-            return _user(f"sim-{self.award.slug}-precheck-{app.route_body_id}", f"{app.route_body.name}（演练）", "precheck", app.route_body), "precheck"
-        return self.office, "office"
+        return self._person(stage.actor, app), ("precheck" if stage.actor == "precheck" else "office")
+
+    def _person(self, role, app):
+        if role == "precheck":
+            return _user(f"sim-{self.award.slug}-precheck-{app.route_body_id}", f"{app.route_body.name}（演练）", "precheck", app.route_body)
+        return self.office
 
     def _live(self, stage_code):
         return list(Application.objects.filter(cycle=self.cycle, stage=stage_code, status__in=WORKING)
@@ -251,6 +269,7 @@ class Simulation:
                     self.rejected.append({"name": app.applicant.name, "stage": stage.code, "reason": "申报材料不完整且未按期补正"})
                     continue
                 has_window = bool(stage.publicity or stage.public_comment)
+                issue_required_opinion(app, self.rules, stage, self._person)
                 actions.perform(application=app, name="approve" if has_window else "advance", actor=actor, role=role, reason="材料完整，符合申报条件")
         elif stage.code in REVIEW_STAGES or stage.code == "composite_evaluation":
             ranking = self._rank(stage.code, apps)

@@ -87,6 +87,12 @@ class StageRule:
         return self.name or STAGE_LABELS[self.code]
 
     @property
+    def requires_opinion(self) -> dict | None:
+        """{"kind", "name", "issued_at" (the stage whose body issues it), "by", "article"}: a document the stage
+        cannot pass without (兴安盟 第十七条 推荐意见, 塔城 第十四条 审核意见)."""
+        return self.data.get("requires_opinion") or None
+
+    @property
     def supplements_at_once(self) -> dict | None:
         """{"article"} where everything to supplement must be notified at once (一次性告知): one request per stage."""
         return self.data.get("supplements_all_at_once") or None

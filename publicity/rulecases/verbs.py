@@ -22,6 +22,7 @@ from awards import actions, history_import
 from awards import services as award_services
 from awards.enums import TERMINAL
 from awards.models import Application, ApplicantKind, Ban, Grant, Status
+from awards.simulation import issue_required_opinion
 from core import clock
 from core.errors import DomainError
 from jurisdictions.calendar import add_working_days
@@ -286,10 +287,12 @@ def _pass_stage(world: World, cycle, rules: Rules, stage, group: list[Applicatio
     if not window:
         for app in group:
             actor, role = world.actor_for(stage.actor, app), stage.actor
+            issue_required_opinion(app, rules, stage, world.actor_for)
             actions.perform("advance", application=app, actor=actor, role=role, reason="按好中选优原则进入下一环节")
         return
     for app in group:
         if app.status == Status.PENDING:
+            issue_required_opinion(app, rules, stage, world.actor_for)
             actions.perform("approve", application=app, actor=world.actor_for(stage.actor, app), role=stage.actor,
                             reason="符合条件，列入公示名单")
     group = [_fresh(a) for a in group]
@@ -307,6 +310,7 @@ def _settle(world: World, cycle, rules: Rules, stage, apps: list[Application], s
         return
     for app in apps:
         if app.status == Status.PENDING:
+            issue_required_opinion(app, rules, stage, world.actor_for)
             actions.perform("approve", application=app, actor=world.actor_for(stage.actor, app), role=stage.actor,
                             reason="符合条件")
     if status == Status.IN_PUBLICITY and any(_fresh(a).status == Status.APPROVED for a in apps):
@@ -350,6 +354,7 @@ def advance(world: World, step: Step) -> Outcome:
     app = world.require_application(step.args["applicant"])
     rules = _rules_of(app)
     role = step.args.get("as") or rules.stage(app.stage).actor
+    issue_required_opinion(app, rules, rules.stage(app.stage), world.actor_for)
     app = actions.perform("advance", application=app, actor=world.actor_for(role, app), role=role, reason="进入下一环节")
     return Outcome(True, f"已进入“{STAGE_LABELS.get(app.stage, app.stage)}”")
 

@@ -233,3 +233,51 @@ def test_supervisor_reads_audit_and_stage_history_only_of_their_jurisdiction(cli
     other = staff("xam-sup", "supervisor", Award.objects.get(slug="xam-leader").office)
     client.force_login(other)
     assert tacheng["app"].reference not in client.get("/supervision/").content.decode()
+
+
+def test_xam_pre_check_passes_only_with_the_county_bodys_recommendation(client):
+    """兴安盟 第十七条: 旗县市市场监督管理部门……对符合申报条件的单位出具推荐意见. The county body cannot pass an
+    application to publicity before its 推荐意见 is on file; once recorded, it can."""
+    when = dt.datetime(2025, 12, 1, 9, tzinfo=clock.SHANGHAI)  # the 办法 is in force from 2025-11-20 (第三十三条)
+    cycle, _office = open_cycle("xam-leader", when=when)
+    applicant, user = org("xam-opinion", "152201")
+    app = filed(cycle, applicant, user, when=when)
+    assert app.stage == "pre_check"
+    checker = staff("xam-opinion-checker", "precheck", app.route_body)
+    client.force_login(checker)
+    with at("2025-12-09"):
+        refused = client.post(f"/precheck/{app.pk}/", {"action": "approve"})
+        assert refused.status_code == 400
+        assert f"申报 {app.reference} 尚无旗县市市场监督管理部门出具的推荐意见，“旗县初审”不能通过（第十七条）。" in refused.content.decode()
+        assert Application.objects.get(pk=app.pk).status == Status.PENDING
+        client.post(f"/precheck/{app.pk}/", {"what": "opinion", "kind": "recommendation", "body_name": app.route_body.name,
+                                             "text": "符合申报条件，同意推荐"})
+        assert client.post(f"/precheck/{app.pk}/", {"action": "approve"}).status_code == 302
+    assert Application.objects.get(pk=app.pk).status == Status.APPROVED
+
+
+def test_tacheng_office_cannot_pass_qualification_review_without_the_pre_checks_audit_opinion(client, tacheng):
+    """塔城 第十四条: 经公示无异议的，初审单位应当出具审核意见，与申报材料一并送办公室; 第十五条（二）: the office checks the
+    procedure. The pre-check body may record it after its publicity, when the application is already with the office."""
+    from publicity.windows import close_due_windows, publish_stage_list
+
+    app, checker, office = tacheng["app"], tacheng["checker"], tacheng["office"]
+    with at("2025-09-09"):
+        from awards import actions
+
+        actions.perform("approve", application=app, actor=checker, role="precheck", reason="符合条件")
+        publish_stage_list(cycle=app.cycle, stage_code="pre_check", actor=checker, role="precheck", body=app.route_body)
+    with at("2025-09-16", hour=1):
+        close_due_windows()
+    app.refresh_from_db()
+    assert app.stage == "qualification_review"
+    client.force_login(office)
+    with at("2025-09-17"):
+        refused = client.post(f"/office/applications/{app.pk}/", {"action": "approve"})
+        assert refused.status_code == 400 and "尚无行业主管部门或县（市）市场监督管理部门出具的审核意见" in refused.content.decode()
+        client.force_login(checker)
+        assert client.post(f"/precheck/{app.pk}/", {"what": "opinion", "kind": "recommendation", "body_name": app.route_body.name,
+                                                    "text": "经公示无异议，审核通过"}).status_code == 302
+        client.force_login(office)
+        assert client.post(f"/office/applications/{app.pk}/", {"action": "approve"}).status_code == 302
+    assert Application.objects.get(pk=app.pk).status == Status.APPROVED
