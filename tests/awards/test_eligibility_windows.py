@@ -270,3 +270,37 @@ def test_the_facts_step_takes_dates_and_explains_a_wrong_one(client):
         assert r.status_code == 302
     app.refresh_from_db()
     assert app.declaration["accident_dates"] == ["2023-04-05", "2024-01-02"]
+
+
+# ---- the rules page says how each window is counted --------------------------------------------------------
+@pytest.mark.unit
+def test_the_rules_page_describes_the_windows_and_the_scope():
+    from jurisdictions import presenters
+
+    sections = {s.key: s for s in presenters.present_ruleset(seed_ruleset_data("erenhot-mayor"))}
+    items = {i.text: i for i in sections["eligibility"].items}
+    loss = items["【组织】最近3年未发生经营性亏损（从事生产、服务经营活动的）"]
+    details = [d.text for d in loss.details]
+    assert "仅适用于从事生产、服务经营活动的组织" in details
+    assert any("申报前已结束的最近3个会计年度" in d for d in details)
+    fraud = items["近3年参加各级政府奖项评定活动无弄虚作假等违规行为"]  # 第十二条: no category, persons too
+    assert any("自申报之日起往前计算3年" in d.text for d in fraud.details)
+
+
+@pytest.mark.django_db
+def test_an_erenhot_organisation_declares_whether_it_is_a_non_profit(client):
+    from .factories import START, open_cycle, org
+
+    cycle, _ = open_cycle("erenhot-mayor")
+    applicant, user = org("eh-non-profit", "152501")
+    client.force_login(user)
+    with clock.frozen_at(START):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        assert "属于从事非营利性业务的组织" in client.get(f"/apply/{app.pk}/?step=facts").content.decode()
+        r = client.post(f"/apply/{app.pk}/", {"step": "facts", "go": "save", "non_profit": "yes", "loss_years": "2024"})
+        assert r.status_code == 302
+        app.refresh_from_db()
+        assert (app.declaration["non_profit"], app.declaration["loss_years"]) == (True, [2024])
+        results = {r.code: r for r in services.eligibility_check(app)}
+    assert results["no_losses_years"].outcome == PASS and "不适用于本申报主体" in results["no_losses_years"].why
+    assert results["social_contribution_leading"].outcome == JUDGEMENT
