@@ -93,8 +93,12 @@ def read_years(values) -> tuple[list[int], list[str]]:
     years, unreadable = [], []
     for value in values or []:
         try:
-            years.append(int(str(value).strip()))
+            year = int(str(value).strip())
         except ValueError:
+            year = None
+        if year is not None and dt.MINYEAR <= year <= dt.MAXYEAR:
+            years.append(year)
+        else:
             unreadable.append(str(value))
     return sorted(set(years)), unreadable
 

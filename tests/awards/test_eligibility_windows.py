@@ -304,3 +304,10 @@ def test_an_erenhot_organisation_declares_whether_it_is_a_non_profit(client):
         results = {r.code: r for r in services.eligibility_check(app)}
     assert results["no_losses_years"].outcome == PASS and "不适用于本申报主体" in results["no_losses_years"].why
     assert results["social_contribution_leading"].outcome == JUDGEMENT
+
+
+@pytest.mark.unit
+def test_an_unreadable_year_in_an_older_declaration_is_left_to_staff():
+    assert judge(ACCIDENTS_3, {"accident_years": [0]}, "2026-01-15")[0] == JUDGEMENT
+    assert judge(ACCIDENTS_3, {"accident_years": ["二〇二三"]}, "2026-01-15")[0] == JUDGEMENT
+    assert judge(LOSSES_3, {"loss_years": ["x"]}, "2026-01-15")[0] == JUDGEMENT
