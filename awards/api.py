@@ -16,7 +16,7 @@ from core.errors import DomainError, NotPermitted
 from jurisdictions.models import Jurisdiction
 from jurisdictions.rules import STAGE_LABELS, Rules
 
-from . import permissions, selectors, services
+from . import eligibility, permissions, selectors, services
 from .models import Applicant, Application, LegalForm
 from . import actions
 from .pipeline import TABLE, allowed_roles
@@ -126,6 +126,16 @@ class ApplicationUpdateSerializer(serializers.Serializer):
     internal_publicity_to = serializers.DateField(required=False, allow_null=True)
     recommendation = serializers.CharField(required=False, allow_blank=True)
     encouraged = serializers.ListField(child=serializers.CharField(), required=False)
+
+    def validate_declaration(self, value):
+        """The dates of accidents, violations and findings as YYYY-MM-DD, loss years as fiscal years
+        (awards.eligibility.DATES_FREE, FISCAL_YEARS_FREE)."""
+        problems = eligibility.declaration_problems(value)
+        if problems:
+            key = next(iter(problems))
+            raise DomainError("；".join(f"declaration.{k}：{m}" for k, m in problems.items()), code="invalid_declaration",
+                              field=f"declaration.{key}")
+        return value
 
 
 class EligibilitySerializer(serializers.Serializer):

@@ -20,16 +20,24 @@ DECLARED = {
     "good_credit": ("good_credit", True),
     "no_state_secrets": ("contains_state_secrets", False),
 }
-# "No X in the last N years": the declaration lists the years in which X happened.
-YEARS_FREE = {
-    "no_accidents_years": ("accident_years", "发生事故"),
-    "no_violations_years": ("violation_years", "有违法违规记录"),
-    "no_losses_years": ("loss_years", "出现经营性亏损"),
-    "no_tax_social_insurance_violations_years": ("tax_violation_years", "税收、社保存在严重违法行为"),
-    "no_award_fraud_years": ("award_fraud_years", "参加政府奖项评定存在弄虚作假"),
-    "no_major_complaints_years": ("complaint_years", "有重大质量投诉"),
-    "employer_no_accidents_years": ("employer_accident_years", "任职组织发生重大事故"),
+# "近N年无X" (no X in the last N years): the declaration lists the DATES on which X happened (ISO dates); the
+# window is the N years before the submission date, both ends counted (from D minus N years to D: the rule-case
+# contract's counting section, core.period.Period). Code → (key of the dates, the key declarations filed before
+# dates were asked used for the years, what happened).
+DATES_FREE = {
+    "no_accidents_years": ("accident_dates", "accident_years", "发生事故"),
+    "no_violations_years": ("violation_dates", "violation_years", "有违法违规记录"),
+    "no_tax_social_insurance_violations_years": ("tax_violation_dates", "tax_violation_years", "税收、社保存在严重违法行为"),
+    "no_award_fraud_years": ("award_fraud_dates", "award_fraud_years", "参加政府奖项评定存在弄虚作假"),
+    "no_major_complaints_years": ("complaint_dates", "complaint_years", "有重大质量投诉"),
+    "employer_no_accidents_years": ("employer_accident_dates", "employer_accident_years", "任职组织发生重大事故"),
 }
+# "最近N年未发生经营性亏损": losses are counted per fiscal year (in China the calendar year), over the last N
+# fiscal years closed before the submission; the declaration lists the fiscal years that closed with a loss.
+FISCAL_YEARS_FREE = {
+    "no_losses_years": ("loss_years", "出现经营性亏损"),
+}
+FISCAL_YEAR_END = (12, 31)  # 会计年度自公历1月1日起至12月31日止（《会计法》第十一条）
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,12 +62,131 @@ def whole_years_between(start: dt.date, end: dt.date) -> int:
     return years
 
 
+def window_start(years: int, on: dt.date) -> dt.date:
+    """The first day of "近N年" before a submission on `on` (the same date N years earlier; from 29 February,
+    28 February): an event on that day or later, up to `on`, is inside."""
+    return Period(years, "years").before(on)
+
+
+def closed_fiscal_years(n: int, on: dt.date) -> list[int]:
+    """The last `n` fiscal years closed before `on`: a fiscal year is closed when its last day is before `on`
+    (a submission on 1 January looks at the year that ended the day before; one on 31 December does not)."""
+    last = on.year if dt.date(on.year, *FISCAL_YEAR_END) < on else on.year - 1
+    return list(range(last - n + 1, last + 1))
+
+
+def read_dates(values) -> tuple[list[dt.date], list[str]]:
+    """A declared list of dates: the dates read, and the entries that are no date (kept for staff to see)."""
+    dates, unreadable = [], []
+    for value in values or []:
+        if isinstance(value, dt.date):
+            dates.append(value)
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(str(value).strip()))
+        except ValueError:
+            unreadable.append(str(value))
+    return sorted(set(dates)), unreadable
+
+
+def read_years(values) -> tuple[list[int], list[str]]:
+    years, unreadable = [], []
+    for value in values or []:
+        try:
+            year = int(str(value).strip())
+        except ValueError:
+            year = None
+        if year is not None and dt.MINYEAR <= year <= dt.MAXYEAR:
+            years.append(year)
+        else:
+            unreadable.append(str(value))
+    return sorted(set(years)), unreadable
+
+
+def declaration_problems(declaration: dict) -> dict[str, str]:
+    """Entries of the date and fiscal-year lists that cannot be read, by key, in words an applicant reads
+    (for an interface that takes a declaration as data, such as the API)."""
+    problems = {}
+    for key, _legacy, _what in DATES_FREE.values():
+        values = declaration.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, list):
+            problems[key] = "须是日期列表（YYYY-MM-DD），如无则为空列表。"
+            continue
+        _dates, bad = read_dates(values)
+        if bad:
+            problems[key] = f"“{'、'.join(bad)}”不是有效日期，请按 YYYY-MM-DD 填写，例如 2024-06-01。"
+    for key, _what in FISCAL_YEARS_FREE.values():
+        values = declaration.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, list):
+            problems[key] = "须是会计年度（四位年份）列表，如无则为空列表。"
+            continue
+        _years, bad = read_years(values)
+        if bad:
+            problems[key] = f"“{'、'.join(bad)}”不是有效的会计年度，请填写四位年份，例如 2024。"
+    return problems
+
+
+def _dates_free(rule: dict, key: str, legacy_key: str, what: str, declaration: dict, on: dt.date):
+    """(outcome, why) of "近N年无X". Declarations filed before dates were asked list years under `legacy_key`:
+    a year wholly inside the window fails, one wholly before it passes, and one the window starts in may or may
+    not be inside: that one is left to staff, never passed silently."""
+    years = rule["years"]
+    start = window_start(years, on)
+    span = f"近 {years} 年（{start:%Y-%m-%d} 至 {on:%Y-%m-%d}）"
+    if key in declaration or legacy_key not in declaration:
+        dates, unreadable = read_dates(declaration.get(key))
+        hits = [d for d in dates if start <= d <= on]
+        if hits:
+            return FAIL, f"{'、'.join(f'{d:%Y-%m-%d}' for d in hits)} {what}，在{span}内"
+        if unreadable:
+            return JUDGEMENT, f"申报的日期“{'、'.join(unreadable)}”无法识别，由审查人员核实是否在{span}内"
+        return PASS, ""
+    legacy, unreadable = read_years(declaration.get(legacy_key))
+    inside = [y for y in legacy if dt.date(y, 1, 1) >= start]
+    straddling = [y for y in legacy if dt.date(y, 1, 1) < start <= dt.date(y, 12, 31)]
+    if inside:
+        return FAIL, f"{'、'.join(map(str, inside))} 年{what}，在{span}内"
+    if straddling or unreadable:
+        shown = "、".join([*map(str, straddling), *unreadable])
+        return JUDGEMENT, f"申报表只填写了年份（{shown} 年{what}），无法判断是否在{span}内，由审查人员核实具体日期"
+    return PASS, ""
+
+
+def _fiscal_years_free(rule: dict, key: str, what: str, declaration: dict, on: dt.date):
+    closed = closed_fiscal_years(rule["years"], on)
+    span = f"最近 {rule['years']} 个已结束的会计年度（{closed[0]}—{closed[-1]} 年度）"
+    years, unreadable = read_years(declaration.get(key))
+    hits = [y for y in years if y in closed]
+    if hits:
+        return FAIL, f"{'、'.join(map(str, hits))} 年度{what}，在{span}内"
+    if unreadable:
+        return JUDGEMENT, f"申报的年度“{'、'.join(unreadable)}”无法识别，由审查人员核实"
+    return PASS, ""
+
+
+def out_of_scope(rule: dict, declaration: dict) -> str:
+    """Why a rule does not apply to this applicant ("" when it does): a rule's `applies_to` names the declared
+    facts it is limited to, e.g. {"declared": {"non_profit": false}, "text": "从事生产、服务经营活动的组织"}. An
+    undeclared fact counts as false (the default applicant is no non-profit)."""
+    scope = rule.get("applies_to") or {}
+    for key, wanted in (scope.get("declared") or {}).items():
+        if bool(declaration.get(key, False)) != bool(wanted):
+            return f"本条只适用于{scope.get('text') or '特定申报主体'}，不适用于本申报主体"
+    return ""
+
+
 def evaluate_rule(rule: dict, *, applicant, declaration: dict, on: dt.date, award_jurisdiction) -> EligibilityResult:
     code, text, article = rule["code"], rule.get("text", rule["code"]), rule.get("article")
 
     def result(outcome, why=""):
         return EligibilityResult(code, text, article, outcome, why)
 
+    if not_applicable := out_of_scope(rule, declaration):
+        return result(PASS, not_applicable)
     if rule.get("judgement"):
         return result(JUDGEMENT, "由审查人员依据申报材料判断")
     if code == "registered_in_jurisdiction":
@@ -87,13 +214,14 @@ def evaluate_rule(rule: dict, *, applicant, declaration: dict, on: dt.date, awar
         listed = [name for key, name in (("on_abnormal_list", "经营异常名录"), ("on_serious_violation_list", "严重违法失信名单"))
                   if declaration.get(key)]
         return result(FAIL if listed else PASS, "列入" + "、".join(listed) if listed else "")
-    if code in YEARS_FREE:
-        key, what = YEARS_FREE[code]
+    if code in DATES_FREE:
+        key, legacy_key, what = DATES_FREE[code]
         if code == "employer_no_accidents_years" and not declaration.get("is_top_manager"):
             return result(PASS, "申报人不是组织最高管理者，本条不适用")
-        window_start = on.year - rule["years"] + 1
-        hits = sorted(int(y) for y in declaration.get(key, []) or [] if int(y) >= window_start)
-        return result(FAIL if hits else PASS, f"{'、'.join(map(str, hits))} 年{what}（近 {rule['years']} 年内）" if hits else "")
+        return result(*_dates_free(rule, key, legacy_key, what, declaration, on))
+    if code in FISCAL_YEARS_FREE:
+        key, what = FISCAL_YEARS_FREE[code]
+        return result(*_fiscal_years_free(rule, key, what, declaration, on))
     if code in DECLARED:
         key, passing = DECLARED[code]
         if key not in declaration:

@@ -3,6 +3,7 @@ prize money). They only shape input: every rule lives in awards.services (and aw
 whose DomainError lands beside its field through `add_domain_error`."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
@@ -12,6 +13,7 @@ from core import clock
 from core.errors import DomainError, add_domain_error  # noqa: F401  (the pages import it from here)
 from jurisdictions.models import Jurisdiction
 
+from .eligibility import DATES_FREE, closed_fiscal_years
 from .models import LegalForm, PoolRoute, StageOpinion, TrackingNote
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,15 +96,29 @@ class IndividualForm(forms.Form):
 
 
 # ---- the stepped declaration -------------------------------------------------------------------------------
-YEAR_LIST_FIELDS = {
-    "accident_years": "发生安全、质量、环境等事故的年份",
-    "violation_years": "有违法违规记录的年份",
-    "loss_years": "出现经营性亏损的年份",
-    "tax_violation_years": "税收、社保存在严重违法行为的年份",
-    "award_fraud_years": "参加政府奖项评定存在弄虚作假的年份",
-    "complaint_years": "有重大质量投诉的年份",
-    "employer_accident_years": "任职组织发生重大事故的年份",
+# "近N年无…": the dates on which it happened (the window is counted back from the submission date).
+DATE_LIST_FIELDS = {
+    "accident_dates": "发生安全、质量、环境等事故的日期",
+    "violation_dates": "有违法违规记录的日期（被查处、认定之日）",
+    "tax_violation_dates": "税收、社保存在严重违法行为的日期（被查处、认定之日）",
+    "award_fraud_dates": "参加政府奖项评定存在弄虚作假的日期（被认定之日）",
+    "complaint_dates": "有重大质量投诉的日期",
+    "employer_accident_dates": "任职组织发生重大事故的日期",
 }
+# "最近N年未发生经营性亏损": fiscal years (calendar years), only those already closed.
+FISCAL_YEAR_FIELDS = {
+    "loss_years": "出现经营性亏损的会计年度",
+}
+# Declarations filed before dates were asked listed years under these keys; still shown to staff as written.
+LEGACY_YEAR_LABELS = {
+    "accident_years": "发生事故的年份（旧版申报，仅填年份）",
+    "violation_years": "有违法违规记录的年份（旧版申报，仅填年份）",
+    "tax_violation_years": "税收、社保存在严重违法行为的年份（旧版申报，仅填年份）",
+    "award_fraud_years": "参加政府奖项评定存在弄虚作假的年份（旧版申报，仅填年份）",
+    "complaint_years": "有重大质量投诉的年份（旧版申报，仅填年份）",
+    "employer_accident_years": "任职组织发生重大事故的年份（旧版申报，仅填年份）",
+}
+LEGACY_OF = {dates_key: legacy_key for dates_key, legacy_key, _what in DATES_FREE.values()}
 YES_NO_FIELDS = {
     "policy_compliance": "符合国家产业政策、环保政策和质量安全法律法规",
     "licences": "已取得法律法规要求的行政许可（资质）",
@@ -114,12 +130,21 @@ YES_NO_FIELDS = {
     "new_economy": "属于新经济、新业态组织",
     "is_top_manager": "申报人是所在组织的最高管理者",
     "new_achievements": "以获奖后取得的新成果申报（曾获本奖项的单位填写）",
+    "non_profit": "属于从事非营利性业务的组织（不从事生产、服务经营活动）",
 }
 
 
-class YearListField(forms.CharField):
+_LIST_SEPARATORS = r"[\s,，、;；]+"
+_DATE_FORMS = (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+               r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+class DateListField(forms.CharField):
+    """Dates typed in one box (2024-06-01、2025-03-15), each a day that has passed; kept as ISO strings."""
+
     def __init__(self, **kwargs):
-        super().__init__(required=False, help_text="如无则留空；多个年份用逗号或顿号分隔，例如：2022、2024", **kwargs)
+        super().__init__(required=False, help_text="如无则留空；填写具体日期（年-月-日），多个日期用逗号或顿号分隔，例如：2024-06-01、2025-03-15",
+                         **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
@@ -128,14 +153,48 @@ class YearListField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value) or ""
-        parts = [p for p in re.split(r"[\s,，、;；]+", text) if p]
-        years = []
-        this_year = clock.today().year
-        for p in parts:
-            if not re.fullmatch(r"\d{4}", p) or not 1949 <= int(p) <= this_year:
-                raise forms.ValidationError(f"“{p}”不是有效年份（四位数字，不晚于 {this_year} 年）。")
-            years.append(int(p))
-        return sorted(set(years))
+        today = clock.today()
+        dates = set()
+        for part in (p for p in re.split(_LIST_SEPARATORS, text) if p):
+            if re.fullmatch(r"\d{4}", part):
+                raise forms.ValidationError(f"“{part}”只有年份：请填写具体日期（年-月-日），例如 {part}-06-01。")
+            match = next((m for m in (re.fullmatch(f, part) for f in _DATE_FORMS) if m), None)
+            try:
+                day = dt.date(*(int(g) for g in match.groups())) if match else None
+            except ValueError:
+                day = None
+            if day is None:
+                raise forms.ValidationError(f"“{part}”不是有效日期，请按 年-月-日 填写，例如 2024-06-01。")
+            if day > today:
+                raise forms.ValidationError(f"“{part}”晚于今天（{today:%Y-%m-%d}），请填写已经发生的日期。")
+            dates.add(day)
+        return [d.isoformat() for d in sorted(dates)]
+
+
+class FiscalYearListField(forms.CharField):
+    """Fiscal years typed in one box (2022、2024); a year not yet closed is refused, as the rule never reads it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, help_text="如无则留空；只填已结束的会计年度（四位年份），多个年份用逗号或顿号分隔，例如：2022、2024",
+                         **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "、".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        today = clock.today()
+        last_closed = closed_fiscal_years(1, today)[0]
+        years = set()
+        for part in (p for p in re.split(_LIST_SEPARATORS, text) if p):
+            if not re.fullmatch(r"\d{4}", part) or int(part) < 1949:
+                raise forms.ValidationError(f"“{part}”不是有效的会计年度，请填写四位年份，例如 {last_closed}。")
+            if int(part) > last_closed:
+                raise forms.ValidationError(f"{part} 年度尚未结束，请只填写已结束的会计年度（最近为 {last_closed} 年度）。")
+            years.add(int(part))
+        return sorted(years)
 
 
 class FactsForm(forms.Form):
@@ -146,8 +205,14 @@ class FactsForm(forms.Form):
         for key in keys:
             if key == "quality_system_years":
                 self.fields[key] = forms.IntegerField(label="质量管理体系有效运行年限（年）", min_value=0, max_value=100, required=False)
-            elif key in YEAR_LIST_FIELDS:
-                self.fields[key] = YearListField(label=YEAR_LIST_FIELDS[key])
+            elif key in DATE_LIST_FIELDS:
+                self.fields[key] = DateListField(label=DATE_LIST_FIELDS[key])
+                legacy = (kwargs.get("initial") or {}).get(LEGACY_OF.get(key))
+                if legacy and key not in (kwargs.get("initial") or {}):
+                    self.fields[key].help_text = (f"原申报只填写了年份（{'、'.join(map(str, legacy))}），请改填具体日期；"
+                                                  + self.fields[key].help_text)
+            elif key in FISCAL_YEAR_FIELDS:
+                self.fields[key] = FiscalYearListField(label=FISCAL_YEAR_FIELDS[key])
             elif key in YES_NO_FIELDS:
                 self.fields[key] = forms.ChoiceField(label=YES_NO_FIELDS[key], choices=YES_NO, required=False)
         if route_bodies is not None and route_bodies.exists():
@@ -189,6 +254,8 @@ class FactsForm(forms.Form):
                     out[key] = value
             else:
                 out[key] = value
+                if key in LEGACY_OF:  # the dates now declared replace the years an older declaration gave
+                    out.pop(LEGACY_OF[key], None)
         return out
 
 

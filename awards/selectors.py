@@ -253,7 +253,10 @@ def declaration_keys(rules: Rules, category: str) -> list[str]:
     """The declaration facts this ruleset's eligibility rules read, in a stable order."""
     keys = []
     for rule in rules.eligibility:
-        if rule.get("category") not in (None, category) or rule.get("judgement"):
+        if rule.get("category") not in (None, category):
+            continue
+        keys += list(((rule.get("applies_to") or {}).get("declared") or {}))  # e.g. non_profit: whom the rule concerns
+        if rule.get("judgement"):
             continue
         code = rule["code"]
         if code == "quality_system_years":
@@ -263,9 +266,11 @@ def declaration_keys(rules: Rules, category: str) -> list[str]:
         elif code == "years_of_operation" and rule.get("new_economy_min") is not None:
             keys.append("new_economy")
         elif code == "employer_no_accidents_years":
-            keys += ["is_top_manager", "employer_accident_years"]
-        elif code in eligibility.YEARS_FREE:
-            keys.append(eligibility.YEARS_FREE[code][0])
+            keys += ["is_top_manager", eligibility.DATES_FREE[code][0]]
+        elif code in eligibility.DATES_FREE:
+            keys.append(eligibility.DATES_FREE[code][0])
+        elif code in eligibility.FISCAL_YEARS_FREE:
+            keys.append(eligibility.FISCAL_YEARS_FREE[code][0])
         elif code in eligibility.DECLARED:
             keys.append(eligibility.DECLARED[code][0])
     gap = rules.reapply_after_award or {}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from core import clock
 from core.audit import log_action
@@ -273,9 +274,13 @@ def _validate_upload(uploaded_file) -> str:
 
 
 def eligibility_check(application: Application) -> list[eligibility.EligibilityResult]:
+    """Judged on the day of submission once submitted ("近N年" counts back from the submission date, and the
+    office reading it later sees what held then); on today for a draft or a returned application."""
     rules = Rules(application.cycle.ruleset.data)
+    submitted = application.status not in (Status.DRAFT, Status.RETURNED) and application.submitted_at
+    on = timezone.localdate(application.submitted_at) if submitted else clock.today()
     return eligibility.evaluate(rules=rules, applicant=application.applicant, category=application.category,
-                                declaration=application.declaration, on=clock.today(), award=application.cycle.award,
+                                declaration=application.declaration, on=on, award=application.cycle.award,
                                 cycle_number=application.cycle.number)
 
 

@@ -212,8 +212,9 @@ class Simulation:
             category = categories[i % len(categories)] if len(categories) > 1 else categories[0]
             applicant, user = self._make_applicant(i, category)
             app = services.application_create(cycle=self.cycle, applicant=applicant, category=category, actor=user)
-            accidents = [self.start.year - 1] if i % 7 == 0 else []
-            decl = {"quality_system_years": self.rng.randint(1, 8), "accident_years": accidents, "violation_years": [], "loss_years": [],
+            # every 7th declares an accident half a year back: inside every "近N年" window, so it is refused
+            accidents = [(self.start - dt.timedelta(days=180)).isoformat()] if i % 7 == 0 else []
+            decl = {"quality_system_years": self.rng.randint(1, 8), "accident_dates": accidents, "violation_dates": [], "loss_years": [],
                     "policy_compliance": True, "licences": True, "tax_paid_locally": True, "good_credit": True,
                     "on_abnormal_list": False, "on_serious_violation_list": False, "contains_state_secrets": False}
             if self.rules.routing["first"] == "industry_department_or_market_regulation" and industry_bodies and i % 2 == 0:

@@ -431,9 +431,10 @@ class _Stay(Exception):
 
 
 def _facts_rows(app) -> list[tuple[str, str]]:
-    from .forms import YEAR_LIST_FIELDS, YES_NO_FIELDS
+    from .forms import DATE_LIST_FIELDS, FISCAL_YEAR_FIELDS, LEGACY_YEAR_LABELS, YES_NO_FIELDS
 
-    labels = {**YEAR_LIST_FIELDS, **YES_NO_FIELDS, "quality_system_years": "质量管理体系有效运行年限（年）", "route_body_id": "报送单位"}
+    labels = {**DATE_LIST_FIELDS, **FISCAL_YEAR_FIELDS, **LEGACY_YEAR_LABELS, **YES_NO_FIELDS,
+              "quality_system_years": "质量管理体系有效运行年限（年）", "route_body_id": "报送单位"}
     rows = []
     for key, value in app.declaration.items():
         if isinstance(value, bool):

@@ -29,7 +29,7 @@ PASSWORD = "Bench-2026-zlj!"
 INDUSTRIES = ["制造业", "服务业", "农牧业", "建筑业", "能源", "信息技术", "商贸物流", "文化旅游"]
 SEED_CYCLE = ["nm-chairman", "xam-leader", "erenhot-mayor", "chanhe-head", "tacheng-prefecture"]
 REVIEW_STAGES = ("material_review", "on_site_review", "defense")
-GOOD_DECLARATION = {"quality_system_years": 4, "accident_years": [], "violation_years": [], "loss_years": [],
+GOOD_DECLARATION = {"quality_system_years": 4, "accident_dates": [], "violation_dates": [], "loss_years": [],
                     "policy_compliance": True, "licences": True, "tax_paid_locally": True, "good_credit": True,
                     "on_abnormal_list": False, "on_serious_violation_list": False, "contains_state_secrets": False}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"

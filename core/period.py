@@ -50,6 +50,19 @@ class Period:
     def in_cycles(self) -> bool:
         return self.unit == CYCLES
 
+    def before(self, end: dt.date) -> dt.date:
+        """The date this period before `end`: the same day N years (months) earlier, or that month's last day
+        when it has no such day (so 3 years before 2028-02-29 is 2025-02-28). "近N年" before a submission on D
+        covers the days from D.before to D, both counted."""
+        if self.unit == CYCLES:
+            raise PeriodError(f"{self.length} 届的期间按届次计算，没有起始日期。")
+        if self.unit == DAYS:
+            return end - dt.timedelta(days=self.length)
+        months = self.length * 12 if self.unit == YEARS else self.length
+        year, month0 = divmod(end.year * 12 + end.month - 1 - months, 12)
+        month = month0 + 1
+        return dt.date(year, month, min(end.day, calendar.monthrange(year, month)[1]))
+
     def after(self, start: dt.date) -> dt.date:
         """The last day of this period when it starts on `start` (that day itself not counted)."""
         if self.unit == CYCLES:

@@ -207,8 +207,26 @@ def _eligibility(data: dict) -> Section:
             text = f"【{CATEGORY_LABELS.get(rule['category'], rule['category'])}】{text}"
         if rule.get("judgement"):
             text += "（由评审判断）"
-        items.append(Item(text, rule.get("article")))
+        details = []
+        scope = rule.get("applies_to") or {}
+        if scope.get("text"):
+            details.append(Item(f"仅适用于{scope['text']}", muted=True))
+        if isinstance(rule.get("years"), int):
+            details.append(Item(_years_window(rule), muted=True))
+        items.append(Item(text, rule.get("article"), details))
     return Section("eligibility", "申报条件", items or [Item("未规定")])
+
+
+# How awards.eligibility counts a rule's `years` (the rule-case contract's counting section): per fiscal year
+# for these codes (FISCAL_YEARS_FREE there), otherwise the dates of the N years before the submission.
+FISCAL_YEAR_RULES = frozenset({"no_losses_years"})
+
+
+def _years_window(rule: dict) -> str:
+    n = rule["years"]
+    if rule.get("code") in FISCAL_YEAR_RULES:
+        return f"看申报前已结束的最近{n}个会计年度（申报当年不计：某年申报的，看此前{n}个年度）"
+    return f"自申报之日起往前计算{n}年（含往前第{n}年的同一日），按事件发生或被查处、认定的日期判断"
 
 
 def _encouraged(data: dict) -> Section:

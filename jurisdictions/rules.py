@@ -354,6 +354,12 @@ def validate_ruleset_data(data: dict) -> list[str]:
              "reapply_after_award.unless_declared 必须是申报声明中的一项（如 new_achievements）。")
         need(rep.get("count", "between") in ("between", "after"),
              "reapply_after_award.count 必须是 between（间隔N届：中间隔开N届）或 after（于N届以后：第N届起）。")
+    for rule in data.get("eligibility") or []:
+        scope = rule.get("applies_to") if isinstance(rule, dict) else None
+        if scope is not None:
+            need(isinstance(scope, dict) and isinstance(scope.get("declared"), dict)
+                 and all(isinstance(k, str) and isinstance(v, bool) for k, v in scope["declared"].items()),
+                 f"申报条件 {rule.get('code')} 的 applies_to 须为 {{\"declared\": {{申报声明项: true/false}}, \"text\": 适用对象}}。")
     bans = data.get("bans", [])
     if need(isinstance(bans, list), "bans 必须是列表。"):
         for ban in bans:

@@ -240,26 +240,20 @@ class World:
 
     # ---- what an applicant declares -------------------------------------------------------------------
     def declaration(self, name: str, facts: dict, previous: dict | None = None) -> dict:
-        """A complete declaration that passes every declared rule, with the step's facts in it.
-
-        The product's declaration asks for years (accident_years …); the contract gives dates, so both are
-        written: the years the form asks for today and the dates themselves under *_dates (for the engine
-        that counts "近N年" from the submission date)."""
+        """A complete declaration that passes every declared rule, with the step's facts in it: the dates of
+        accidents, violations and findings as the facts step takes them (*_dates), the loss fiscal years."""
         spec = self.case.applicants[name]
         out = dict(previous or {})
         out.update({"quality_system_years": DEFAULT_QUALITY_SYSTEM_YEARS, "policy_compliance": True, "licences": True,
                     "tax_paid_locally": True, "good_credit": True, "on_abnormal_list": False, "on_serious_violation_list": False,
                     "contains_state_secrets": False, "is_top_manager": False, "new_economy": bool(spec.get("new_economy")),
                     "non_profit": bool(spec.get("non_profit"))})
-        for fact, key in (("accidents", "accident"), ("violations", "violation"), ("tax_violations", "tax_violation"),
-                          ("fraud_in_awards", "award_fraud")):
-            dates = facts.get(fact, [])
-            out[f"{key}_years"] = sorted({d.year for d in dates})
-            out[f"{key}_dates"] = sorted(d.isoformat() for d in dates)
-        out["employer_accident_years"] = list(out["accident_years"])
+        for fact, key in (("accidents", "accident_dates"), ("violations", "violation_dates"),
+                          ("tax_violations", "tax_violation_dates"), ("fraud_in_awards", "award_fraud_dates")):
+            out[key] = sorted(d.isoformat() for d in facts.get(fact, []))
         out["employer_accident_dates"] = list(out["accident_dates"])
+        out["complaint_dates"] = []
         out["loss_years"] = sorted(set(facts.get("loss_years", [])))
-        out["complaint_years"] = []
         if facts.get("abnormal_list"):
             out["on_abnormal_list"] = True
         if "new_achievements" in facts:

@@ -33,7 +33,7 @@ def org(username, county_code, *, years=10, name=None, seed=0):
     return applicant, user
 
 
-GOOD_DECLARATION = {"quality_system_years": 4, "accident_years": [], "violation_years": [], "loss_years": [], "policy_compliance": True,
+GOOD_DECLARATION = {"quality_system_years": 4, "accident_dates": [], "violation_dates": [], "loss_years": [], "policy_compliance": True,
                     "licences": True, "tax_paid_locally": True, "good_credit": True, "on_abnormal_list": False,
                     "on_serious_violation_list": False, "contains_state_secrets": False}
 

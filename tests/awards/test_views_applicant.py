@@ -82,7 +82,7 @@ def test_register_file_and_submit_through_the_web_forms(client):
         assert r["Location"] == f"/apply/{app.pk}/"
         page = client.get(f"/apply/{app.pk}/?step=facts").content.decode()
         assert "属于新经济、新业态组织" in page and "报送单位" in page  # 塔城 第九条（二）, 第十三条
-        r = client.post(f"/apply/{app.pk}/", {"step": "facts", "go": "next", "accident_years": "", "violation_years": "",
+        r = client.post(f"/apply/{app.pk}/", {"step": "facts", "go": "next", "accident_dates": "", "violation_dates": "",
                                               "on_abnormal_list": "no", "on_serious_violation_list": "no",
                                               "contains_state_secrets": "no"})
         assert r.status_code == 302 and r["Location"].endswith("?step=self")
@@ -94,7 +94,7 @@ def test_register_file_and_submit_through_the_web_forms(client):
                                               "file": SimpleUploadedFile("申报书.pdf", PDF, "application/pdf")})
         assert r.status_code == 302
     app.refresh_from_db()
-    assert app.declaration == {"accident_years": [], "violation_years": [], "on_abnormal_list": False,
+    assert app.declaration == {"accident_dates": [], "violation_dates": [], "on_abnormal_list": False,
                                "on_serious_violation_list": False, "contains_state_secrets": False}
     assert app.materials.get().original_name == "申报书.pdf"
     with at("2025-09-08"):

@@ -70,8 +70,8 @@ def service_applicant(cycle, county, name, org, username):
     app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
     services.application_update(
         application=app, actor=user, self_evaluation=f"{name}对照GB/T 19580-2012的自我评价报告。", recommendation="经审查，同意推荐。",
-        declaration={"licences": True, "tax_paid_locally": True, "good_credit": True, "accident_years": [], "loss_years": [],
-                     "complaint_years": [], "violation_years": []})
+        declaration={"licences": True, "tax_paid_locally": True, "good_credit": True, "accident_dates": [], "loss_years": [],
+                     "complaint_dates": [], "violation_dates": []})
     return services.application_submit(application=app, actor=user)
 
 
