@@ -52,6 +52,8 @@ def test_pre_check_approval_is_refused_to_everyone_but_the_routed_county(xam, wh
 
 def test_the_routed_county_approves_publishes_and_the_sweep_advances_once(xam):
     with clock.frozen_at(xam["when"]):
+        services.opinion_record(application=xam["app"], actor=xam["own_precheck"], role="precheck", kind="recommendation",
+                                body_name=xam["app"].route_body.name, text="符合申报条件，同意推荐")  # 第十七条
         move(xam["app"], action="approve", actor=xam["own_precheck"], role="precheck")
         with pytest.raises(NotPermitted):
             publish_stage_list(cycle=xam["cycle"], stage_code="pre_check", actor=xam["other_precheck"], role="precheck",
