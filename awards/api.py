@@ -155,12 +155,17 @@ class MaterialSerializer(serializers.Serializer):
     size = serializers.IntegerField()
     content_type = serializers.CharField()
     trade_secret = serializers.BooleanField()
+    kind = serializers.CharField()
+    issuer = serializers.CharField()
 
 
 class MaterialUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     trade_secret = serializers.BooleanField(required=False, default=False)
+    kind = serializers.ChoiceField(choices=["material", "recommendation"], required=False, default="material",
+                                   help_text="recommendation：推荐单位签署的推荐意见（须同时填写 issuer）")
+    issuer = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -420,7 +425,7 @@ def application_materials(request, pk):
         return Response(MaterialSerializer(app.materials.all(), many=True).data)
     data = _valid(MaterialUploadSerializer, request)
     material = services.material_add(application=app, actor=request.user, uploaded_file=data["file"], title=data["title"],
-                                     trade_secret=data["trade_secret"])
+                                     trade_secret=data["trade_secret"], kind=data["kind"], issuer=data["issuer"])
     return Response(MaterialSerializer(material).data, status=status.HTTP_201_CREATED)
 
 

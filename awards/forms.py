@@ -277,7 +277,10 @@ class InternalPublicityForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    recommendation = forms.CharField(label="推荐意见", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    """The recommendation as the body that gives it signed it: its scan, and who issued it."""
+    issuer = forms.CharField(label="出具推荐意见的单位", max_length=120, error_messages={"required": "请填写出具推荐意见的单位。"})
+    file = forms.FileField(label="签署（盖章）的推荐意见扫描件", help_text="PDF、PNG 或 JPEG；须有推荐单位签署或盖章",
+                           error_messages={"required": "请上传推荐单位签署的推荐意见。"})
 
 
 class EncouragedForm(forms.Form):

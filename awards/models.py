@@ -153,7 +153,13 @@ class StageEvent(models.Model):
 
 
 class Material(models.Model):
+    class Kind(models.TextChoices):
+        MATERIAL = "material", "申报材料"
+        RECOMMENDATION = "recommendation", "推荐意见（推荐单位签署）"
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.MATERIAL)
+    issuer = models.CharField("出具单位", max_length=120, blank=True)  # a recommendation's signing body
     version = models.PositiveIntegerField(default=1)
     title = models.CharField("材料名称", max_length=120)
     file = models.FileField(upload_to="materials/%Y/%m/")

@@ -92,6 +92,18 @@ def open_cycles_for(applicant: Applicant):
             .order_by("award__jurisdiction__code", "-number"))
 
 
+def applicant_recommendation(app: Application, rules: Rules) -> dict | None:
+    """The recommendation the applicant must attach, signed by the body that gives it ({"by", "text", "article"}):
+    瀍河 第十六条 经有关部门签署推荐意见后提交; 塔城 第十二条 a branch's parent after its internal publicity. None
+    where the regulation asks none of the applicant (or where the pre-check body issues it, 兴安盟 第十七条)."""
+    rec = rules.recommendation
+    if rec.get("required") and rules.routing.get("first") == "award_office":
+        return rec
+    if app.applicant.legal_form == "branch" and rec.get("branch_required"):
+        return rec
+    return None
+
+
 def validity_article(ruleset) -> str:
     """The article of a ruleset's document that states its term of validity (e.g. 有效期5年)."""
     return str((ruleset.data.get("document") or {}).get("article") or "") if ruleset else ""

@@ -202,9 +202,15 @@ def application_update(*, application: Application, actor, **fields) -> Applicat
 
 
 @transaction.atomic
-def material_add(*, application: Application, actor, uploaded_file, title: str, trade_secret: bool = False) -> Material:
+def material_add(*, application: Application, actor, uploaded_file, title: str, trade_secret: bool = False,
+                 kind: str = Material.Kind.MATERIAL, issuer: str = "") -> Material:
     from django.conf import settings
 
+    if kind not in Material.Kind.values:
+        raise DomainError("未知的材料类型。", field="kind")
+    issuer = (issuer or "").strip()
+    if kind == Material.Kind.RECOMMENDATION and not issuer:
+        raise DomainError("请填写出具推荐意见的单位。", field="issuer")
     if not permissions.is_applicant_member(actor, application.applicant):
         raise NotPermitted("只能为本单位/本人的申报上传材料。")
     if application.status not in (Status.DRAFT, Status.RETURNED):
@@ -222,13 +228,16 @@ def material_add(*, application: Application, actor, uploaded_file, title: str, 
 
         uploaded_file.seek(0)
         stored = ContentFile(encrypt_bytes(uploaded_file.read()), name=uploaded_file.name)
-    material = Material(application=application, version=version, title=title or uploaded_file.name,
+    if kind == Material.Kind.RECOMMENDATION:
+        title = title or f"推荐意见（{issuer}）"
+    material = Material(application=application, kind=kind, issuer=issuer, version=version, title=title or uploaded_file.name,
                         file=stored, original_name=uploaded_file.name, size=uploaded_file.size,
                         content_type=content_type, trade_secret=trade_secret, uploaded_by=actor)
     try:
         material.save(force_insert=True)  # writes the file to storage, then the row
         log_action("material.add", actor=actor, obj=application, role="applicant",
-                   data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size})
+                   data={"material": material.pk, "version": version, "trade_secret": trade_secret, "size": uploaded_file.size,
+                         "kind": kind, **({"issuer": issuer} if issuer else {})})
     except BaseException:
         _discard_stored_file(material.file)
         raise
@@ -327,12 +336,10 @@ def application_submit(*, application: Application, actor) -> Application:
         if end < needed.last_day or end >= clock.today():
             raise DomainError(f"内部公示不少于{stage.publicity.length}个工作日（{stage.article}）：自 {start:%Y-%m-%d} 起至少公示至 "
                               f"{needed.last_day:%Y-%m-%d}，且须在报送前结束（最后一日为今天的，明日起方可报送）。", field="internal_publicity_to", article=stage.article)
-    rec = rules.recommendation
-    needs_rec = rec.get("required") and rules.routing["first"] == "award_office"  # otherwise the pre-check issues it
-    if application.applicant.legal_form == "branch" and rec.get("branch_required"):
-        needs_rec = True
-    if needs_rec and not application.recommendation.strip():
-        raise DomainError(f"须附推荐意见（{rec.get('article')}）。", field="recommendation", article=rec.get("article"))
+    rec = selectors.applicant_recommendation(application, rules)  # otherwise the pre-check body issues it
+    if rec and not application.materials.filter(kind=Material.Kind.RECOMMENDATION).exists():
+        raise DomainError(cite(f"须上传由推荐单位签署的推荐意见（{rec.get('text') or '推荐意见'}）", rec.get("article")),
+                          field="recommendation", article=rec.get("article"), code="recommendation_required")
     if not application.self_evaluation.strip():
         raise DomainError("请填写自我评价报告。", field="self_evaluation")
     with transaction.atomic():

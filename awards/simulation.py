@@ -10,6 +10,7 @@ import math
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import clock
 from core.errors import DomainError
@@ -18,7 +19,7 @@ from jurisdictions.models import Award, Body, BodyKind, Jurisdiction, Membership
 from jurisdictions.rules import REVIEW_STAGES, Rules
 from jurisdictions.selectors import ruleset_in_force
 
-from . import actions, services
+from . import actions, selectors, services
 from .enums import WORKING
 from .models import Application
 from .validators import CREDIT_CHARSET, credit_code_check_char, id_check_char
@@ -28,6 +29,8 @@ from .validators import CREDIT_CHARSET, credit_code_check_char, id_check_char
 # here from their AppConfig.ready(), so the rehearsal drives them without awards importing them.
 PLAYERS: dict = {}
 
+
+SIM_PDF = b"%PDF-1.4\n% rehearsal\n%%EOF\n"
 
 def register_player(name: str, play) -> None:
     PLAYERS[name] = play
@@ -219,12 +222,14 @@ class Simulation:
                     "on_abnormal_list": False, "on_serious_violation_list": False, "contains_state_secrets": False}
             if self.rules.routing["first"] == "industry_department_or_market_regulation" and industry_bodies and i % 2 == 0:
                 decl["route_body_id"] = industry_bodies[i % len(industry_bodies)].pk
-            fields = {"declaration": decl, "self_evaluation": f"{applicant.name}对照评审标准的自我评价报告（演练）。",
-                      "recommendation": "经审查，同意推荐。（演练）", "encouraged": []}
+            fields = {"declaration": decl, "self_evaluation": f"{applicant.name}对照评审标准的自我评价报告（演练）。", "encouraged": []}
             if internal:
                 fields["internal_publicity_from"] = first_day
                 fields["internal_publicity_to"] = add_working_days(first_day, internal.publicity.length - 1)
             services.application_update(application=app, actor=user, **fields)
+            if selectors.applicant_recommendation(app, self.rules):  # signed by the recommending body, then scanned
+                services.material_add(application=app, actor=user, kind="recommendation", issuer="推荐单位（演练）", title="",
+                                      uploaded_file=SimpleUploadedFile("推荐意见.pdf", SIM_PDF, content_type="application/pdf"))
             pending.append((app, user))
         if internal:
             end = max(a.internal_publicity_to for a, _ in pending)

@@ -132,7 +132,9 @@ def declaration_steps(app, *, rules: Rules | None = None, materials: list | None
     steps.append(("self", "自我评价", bool(app.self_evaluation.strip())))
     if rules.has_stage("internal_publicity"):
         steps.append(("publicity", "内部公示", bool(app.internal_publicity_from and app.internal_publicity_to)))
-    steps.append(("recommendation", "推荐意见", bool(app.recommendation.strip())))
+    if selectors.applicant_recommendation(app, rules):
+        kinds = [m.kind for m in materials] if materials is not None else list(app.materials.values_list("kind", flat=True))
+        steps.append(("recommendation", "推荐意见", "recommendation" in kinds))
     if rules.encouraged:
         steps.append(("encouraged", "鼓励类型", bool(app.encouraged)))
     steps.append(("materials", "材料上传", bool(materials) if materials is not None else app.materials.exists()))
@@ -151,7 +153,7 @@ def _step_form(step, app, data=None, files=None, *, rules: Rules | None = None):
         return InternalPublicityForm(data, initial={"internal_publicity_from": app.internal_publicity_from,
                                                     "internal_publicity_to": app.internal_publicity_to})
     if step == "recommendation":
-        return RecommendationForm(data, initial={"recommendation": app.recommendation})
+        return RecommendationForm(data, files)
     if step == "encouraged":
         return EncouragedForm(data, options=rules.encouraged, initial={"encouraged": app.encouraged})
     if step == "materials":
@@ -166,6 +168,7 @@ def _step_fields(step, form, app) -> dict:
 
 
 STEP_OF_FIELD = {"internal_publicity_from": "publicity", "internal_publicity_to": "publicity", "recommendation": "recommendation",
+                 "issuer": "recommendation",
                  "self_evaluation": "self", "route_body_id": "facts", "file": "materials"}
 
 
@@ -189,7 +192,12 @@ def application_detail(request, pk):
         form = _step_form(step, app, request.POST, request.FILES, rules=rules)
         if form is not None and form.is_valid():
             try:
-                if step == "materials":
+                if step == "recommendation":
+                    cd = form.cleaned_data
+                    material = services.material_add(application=app, actor=request.user, uploaded_file=cd["file"], title="",
+                                                     kind="recommendation", issuer=cd["issuer"])
+                    messages.success(request, f"已上传“{material.title}”。")
+                elif step == "materials":
                     cd = form.cleaned_data
                     material = services.material_add(application=app, actor=request.user, uploaded_file=cd["file"],
                                                      title=cd["title"], trade_secret=cd["trade_secret"])

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from awards import actions, history_import
+from awards import selectors as award_selectors
 from awards import services as award_services
 from awards.enums import TERMINAL
 from awards.models import Application, ApplicantKind, Ban, Grant, Status
@@ -100,11 +101,16 @@ def _draft(world: World, step: Step) -> Application:
         app = award_services.application_create(cycle=cycle, applicant=applicant, category=applicant.kind, actor=user)
     start, end = world.internal_publicity(rules, facts, clock.today())
     fields = {"declaration": world.declaration(name, facts, app.declaration),
-              "self_evaluation": f"{applicant.name}对照评审标准的自我评价报告。",
-              "recommendation": "经审查，符合申报条件，同意推荐。" if facts.get("recommendation", True) else ""}
+              "self_evaluation": f"{applicant.name}对照评审标准的自我评价报告。"}
     if start is not None:
         fields["internal_publicity_from"], fields["internal_publicity_to"] = start, end
-    return award_services.application_update(application=app, actor=user, **fields)
+    app = award_services.application_update(application=app, actor=user, **fields)
+    if (facts.get("recommendation", True) and award_selectors.applicant_recommendation(app, rules)
+            and not app.materials.filter(kind="recommendation").exists()):  # the recommending body's signed opinion
+        material = award_services.material_add(application=app, actor=user, uploaded_file=_upload("推荐意见.pdf"), title="",
+                                               kind="recommendation", issuer="推荐单位")
+        world.stored_files.append(material.file)
+    return app
 
 
 def _next_working_morning(after: dt.datetime) -> None:

@@ -209,3 +209,45 @@ def test_a_lapsed_regulation_closes_filing_in_the_running_cycle_and_says_why(cli
             services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
     assert refused.value.code == "regulation_lapsed" and refused.value.article == "第三十四条"
     assert not Application.objects.filter(cycle=cycle).exists()
+
+
+def test_chanhe_requires_the_recommendation_signed_by_the_recommending_body_not_typed_by_the_applicant(client):
+    """瀍河 第十六条: 经有关部门签署推荐意见后，在规定时限内提交申报材料. The applicant cannot type it: it uploads the
+    signed scan and names who signed it; without it the submission is refused and sent to that step."""
+    cycle, _ = open_cycle("chanhe-head")
+    applicant, user = org("chanhe-rec", "410304")
+    client.force_login(user)
+    with at("2025-09-01"):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        services.application_update(application=app, actor=user, self_evaluation="自评", recommendation="我们推荐自己",
+                                    declaration={"licences": True, "tax_paid_locally": True, "good_credit": True})
+        page = client.get(f"/apply/{app.pk}/?step=recommendation").content.decode()
+        assert "请上传推荐单位签署（盖章）的推荐意见扫描件，不能由申报单位自行填写。" in page
+        refused = client.post(f"/apply/{app.pk}/", {"step": "check"})
+        assert refused.status_code == 400
+        assert "须上传由推荐单位签署的推荐意见（经有关部门签署推荐意见后提交申报材料）（第十六条）。" in refused.content.decode()
+        assert 'href="?step=recommendation"' in refused.content.decode()
+        missing = client.post(f"/apply/{app.pk}/", {"step": "recommendation", "go": "next", "issuer": " ",
+                                                    "file": SimpleUploadedFile("推荐意见.pdf", PDF, "application/pdf")})
+        assert missing.status_code == 400 and "请填写出具推荐意见的单位。" in missing.content.decode()
+        r = client.post(f"/apply/{app.pk}/", {"step": "recommendation", "go": "next", "issuer": "瀍河回族区工业和信息化局",
+                                              "file": SimpleUploadedFile("推荐意见.pdf", PDF, "application/pdf")})
+        assert r.status_code == 302
+        material = app.materials.get()
+        assert (material.kind, material.issuer, material.title) == ("recommendation", "瀍河回族区工业和信息化局", "推荐意见（瀍河回族区工业和信息化局）")
+        assert client.post(f"/apply/{app.pk}/", {"step": "check"}).status_code == 302
+    assert Application.objects.get(pk=app.pk).status == Status.PENDING
+
+
+def test_the_recommendation_step_is_asked_only_where_the_applicant_must_bring_one(client):
+    """塔城 第十二条 asks it of a branch (its parent's opinion after its internal publicity), not of a legal person;
+    兴安盟 第十七条's 推荐意见 is the county body's, issued at its pre-check."""
+    cycle, _ = open_cycle("tacheng-prefecture")
+    applicant, user = org("tc-legal", "654201")
+    client.force_login(user)
+    with at("2025-09-01"):
+        app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
+        assert "?step=recommendation" not in client.get(f"/apply/{app.pk}/").content.decode()
+        applicant.legal_form = "branch"
+        applicant.save(update_fields=["legal_form"])
+        assert "?step=recommendation" in client.get(f"/apply/{app.pk}/").content.decode()

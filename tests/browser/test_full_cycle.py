@@ -19,6 +19,7 @@ import re
 from contextlib import ExitStack
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards import services
 from awards.models import Application, Status
@@ -69,9 +70,11 @@ def service_applicant(cycle, county, name, org, username):
         registration_date=clock.today().replace(year=clock.today().year - 8), industry="制造业")
     app = services.application_create(cycle=cycle, applicant=applicant, category="organization", actor=user)
     services.application_update(
-        application=app, actor=user, self_evaluation=f"{name}对照GB/T 19580-2012的自我评价报告。", recommendation="经审查，同意推荐。",
+        application=app, actor=user, self_evaluation=f"{name}对照GB/T 19580-2012的自我评价报告。",
         declaration={"licences": True, "tax_paid_locally": True, "good_credit": True, "accident_dates": [], "loss_years": [],
                      "complaint_dates": [], "violation_dates": []})
+    services.material_add(application=app, actor=user, kind="recommendation", issuer="瀍河回族区工业和信息化局", title="",
+                          uploaded_file=SimpleUploadedFile("推荐意见.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     return services.application_submit(application=app, actor=user)
 
 
@@ -95,6 +98,8 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
                                   role=Role.COMMITTEE)
     pdf = tmp_path / "申报表.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    signed = tmp_path / "推荐意见（盖章）.pdf"
+    signed.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
 
     with ExitStack() as stack:
         def context(username=None, password=SIM_PASSWORD):
@@ -160,7 +165,9 @@ def test_one_chanhe_cycle_through_the_browser_by_every_role(orm_beside_playwrigh
         ap.get_by_label("自我评价报告").fill("我单位对照《卓越绩效评价准则》（GB/T 19580-2012）逐条开展了自我评价。")
         ap.get_by_role("button", name="保存并下一步").click()
         assert "经有关部门签署推荐意见后提交申报材料（第十六条）" in ap.locator("main").inner_text()
-        ap.get_by_role("textbox", name="推荐意见").fill("该单位质量管理水平先进，经区工业和信息化局审查，同意推荐。")
+        assert "不能由申报单位自行填写" in ap.locator("main").inner_text()
+        ap.get_by_label("出具推荐意见的单位").fill("瀍河回族区工业和信息化局")
+        ap.set_input_files("#id_file", str(signed))
         ap.get_by_role("button", name="保存并下一步").click()
         ap.get_by_label("专精特新企业（第十二条）").check()
         ap.get_by_role("button", name="保存并下一步").click()
