@@ -330,6 +330,21 @@ class OpinionForm(forms.Form):
     text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ConsultationForm(forms.Form):
+    departments = forms.CharField(label="征求意见的部门（一行一个）", widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": "请填写征求意见的部门（一行一个）。"})
+    due_on = forms.DateField(label="答复期限", widget=DATE, error_messages={"required": "请填写答复期限。",
+                                                                        "invalid": "请输入有效日期（YYYY-MM-DD）。"})
+
+    def department_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["departments"].splitlines() if line.strip()]
+
+
+class ConsultationAnswerForm(forms.Form):
+    consultation = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label="部门意见", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写部门意见。"})
+
+
 class SupplementRequestForm(forms.Form):
     items = forms.CharField(label="需补正事项（一行一项，一次性告知）", widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -191,6 +191,28 @@ class StageOpinion(models.Model):
     at = models.DateTimeField()
 
 
+class Consultation(models.Model):
+    """征求意见: a department asked for its opinion on an application at a stage, with the date its answer is due
+    (内蒙古 第十九、二十条; 兴安盟 第十七、十八条; 塔城 第十四、十六条)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consultations")
+    stage = models.CharField(max_length=32)
+    department = models.CharField("征求意见部门", max_length=120)
+    due_on = models.DateField("答复期限")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now, editable=False)
+    answer = models.TextField("部门意见", blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = verbose_name_plural = "征求意见"
+
+    def state(self, today) -> str:
+        return "answered" if self.answered_at else "overdue" if today > self.due_on else "waiting"
+
+
 class SupplementRequest(models.Model):
     """一次性告知: every missing item at once (二连浩特 第十六条)."""
 

@@ -140,6 +140,12 @@ def move(application: Application, *, action: str, actor, role: str, reason: str
             raise InvalidTransition(f"“{stage.label}”环节须经公示（{stage.article}），请先列入公示名单。", article=stage.article)
         if action == "award" and app.stage != "commendation":
             raise InvalidTransition("只有在表彰环节才能授奖。")
+        if action in ("approve", "advance") and role != "system":
+            waiting = [c for c in app.consultations.filter(stage=app.stage, answered_at__isnull=True) if c.due_on >= clock.today()]
+            if waiting:
+                raise InvalidTransition(cite(f"申报 {app.reference} 征求{'、'.join(c.department for c in waiting)}的意见尚未答复（答复期限至 "
+                                             f"{max(c.due_on for c in waiting):%Y-%m-%d}），“{stage.label}”暂不能通过",
+                                             (stage.consultation or {}).get("article")), code="consultation_pending")
         needed = stage.requires_opinion
         if needed and action in ("approve", "advance") and role != "system":
             issued_at = needed.get("issued_at") or app.stage

@@ -19,7 +19,7 @@ from jurisdictions.selectors import ruleset_in_force
 
 from . import eligibility, permissions, selectors, signals
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
-                     PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote)
+                     PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote, Consultation)
 from .enums import WORKING
 from .pipeline import move
 from .validators import validate_credit_code, validate_id_number
@@ -400,6 +400,47 @@ def opinion_record(*, application: Application, actor, role: str, kind: str, bod
         application.save(update_fields=["recommendation"])
     log_action("application.opinion", actor=actor, obj=application, role=role, data={"kind": kind, "body": body_name})
     return op
+
+
+def consultation_request(*, application: Application, actor, role: str, departments: list[str], due_on: dt.date) -> list[Consultation]:
+    """征求意见: one request per department, each with the date its answer is due; the stage cannot pass while an
+    answer is still awaited within its term."""
+    if not permissions.has_role(actor, role, application) or role not in ("precheck", "office"):
+        raise NotPermitted("您无权为该申报征求意见。")
+    stage = Rules(application.cycle.ruleset.data).stage(application.stage)
+    if not stage.consultation:
+        raise DomainError(f"“{stage.label}”环节的管理办法未规定征求部门意见。", code="no_consultation")
+    if application.status not in WORKING:
+        raise DomainError("该申报当前不在办理中。", code="bad_state")
+    names = list(dict.fromkeys(d.strip() for d in departments if d and d.strip()))
+    if not names:
+        raise DomainError("请填写征求意见的部门（一行一个）。", field="departments")
+    if due_on <= clock.today():
+        raise DomainError("答复期限须晚于今天。", field="due_on")
+    with transaction.atomic():
+        made = [Consultation.objects.create(application=application, stage=application.stage, department=name, due_on=due_on,
+                                            requested_by=actor) for name in names]
+        log_action("application.consult", actor=actor, obj=application, role=role, jurisdiction_code=application.cycle.award.jurisdiction.code,
+                   data={"departments": names, "due_on": due_on.isoformat(), "article": stage.consultation.get("article")})
+    return made
+
+
+def consultation_answer(*, consultation: Consultation, actor, role: str, text: str) -> Consultation:
+    """Records a department's answer as it arrived (in writing), by the staff who asked."""
+    application = consultation.application
+    if not permissions.has_role(actor, role, application) or role not in ("precheck", "office"):
+        raise NotPermitted("您无权记录该部门意见。")
+    if not (text or "").strip():
+        raise DomainError("请填写部门意见。", field="text")
+    with transaction.atomic():
+        c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if c.answered_at:
+            raise DomainError(f"{c.department}的意见已于 {c.answered_at.astimezone(clock.SHANGHAI):%Y-%m-%d} 记录。", code="answered")
+        c.answer, c.answered_at, c.answered_by = text.strip(), clock.now(), actor
+        c.save(update_fields=["answer", "answered_at", "answered_by"])
+        log_action("application.consult_answer", actor=actor, obj=application, role=role,
+                   jurisdiction_code=application.cycle.award.jurisdiction.code, data={"consultation": c.pk, "department": c.department})
+    return c
 
 
 def stage_select(*, cycle: Cycle, stage: str, advancing: list[int], actor, reason: str) -> dict:

@@ -25,7 +25,7 @@ from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 from jurisdictions.selectors import admin_jurisdictions
 
 from . import eligibility, permissions, prizes, selectors, services
-from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
+from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, ConsultationAnswerForm, ConsultationForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
                     InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
                     PrizePaymentForm, ReasonForm, RecommendationForm, RecoveryPaymentForm, RevokeForm, SelfEvaluationForm,
                     SpendingReportForm, SpendingReviewForm, StageSelectForm, SupplementAnswerForm, SupplementRequestForm,
@@ -370,11 +370,38 @@ def _review_page(request, app, *, role, back, memberships=None):
     stage = rules.stage(app.stage)
     opinion_form = OpinionForm(initial={"kind": "opinion", "body_name": app.route_body.name if role == "precheck" and app.route_body else app.cycle.award.office.name})
     supplement_form = SupplementRequestForm()
+    consult_form, answer_form = ConsultationForm(), ConsultationAnswerForm()
     reason_form = ActionReasonForm()
     status = 200
     if request.method == "POST":
         what = request.POST.get("what")
         try:
+            if what == "consult":
+                consult_form = ConsultationForm(request.POST)
+                if consult_form.is_valid():
+                    try:
+                        services.consultation_request(application=app, actor=request.user, role=role, departments=consult_form.department_list(),
+                                                      due_on=consult_form.cleaned_data["due_on"])
+                    except DomainError as exc:
+                        add_domain_error(consult_form, exc)
+                        raise _Stay() from None
+                    messages.success(request, "已记录征求意见。")
+                    return redirect(request.path)
+                raise _Stay()
+            if what == "consult_answer":
+                answer_form = ConsultationAnswerForm(request.POST)
+                if answer_form.is_valid():
+                    consultation = app.consultations.filter(pk=answer_form.cleaned_data["consultation"]).first()
+                    if consultation is None:
+                        raise Http404("征求意见记录不存在。")
+                    try:
+                        services.consultation_answer(consultation=consultation, actor=request.user, role=role, text=answer_form.cleaned_data["text"])
+                    except DomainError as exc:
+                        add_domain_error(answer_form, exc)
+                        raise _Stay() from None
+                    messages.success(request, f"已记录{consultation.department}的意见。")
+                    return redirect(request.path)
+                raise _Stay()
             if what == "opinion":
                 opinion_form = OpinionForm(request.POST)
                 if opinion_form.is_valid():
@@ -429,6 +456,8 @@ def _review_page(request, app, *, role, back, memberships=None):
         "materials": list(app.materials.all()), "opinions": list(app.opinions.order_by("at")),
         "events": list(app.events.select_related("actor")), "supplements": list(app.supplement_requests.order_by("-requested_at")),
         "actions": buttons, "opinion_form": opinion_form, "supplement_form": supplement_form, "reason_form": reason_form,
+        "consult_form": consult_form, "answer_form": answer_form, "today": clock.today(),
+        "consultations": [(c, c.state(clock.today())) for c in app.consultations.all()],
         "facts": _facts_rows(app), "overdue": selectors.is_overdue(app),
         "material_url": "awards:precheck-material" if role == "precheck" else "awards:office-material",
     }, status=status)

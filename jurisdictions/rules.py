@@ -87,6 +87,11 @@ class StageRule:
         return self.name or STAGE_LABELS[self.code]
 
     @property
+    def consultation(self) -> dict | None:
+        """{"with", "article"}: the stage asks departments' opinions before it decides (征求相关部门意见)."""
+        return self.data.get("consultation") or None
+
+    @property
     def requires_opinion(self) -> dict | None:
         """{"kind", "name", "issued_at" (the stage whose body issues it), "by", "article"}: a document the stage
         cannot pass without (兴安盟 第十七条 推荐意见, 塔城 第十四条 审核意见)."""

@@ -347,6 +347,24 @@ def case_opinion_record():
                   role="precheck", kind="recommendation", body_name="塔城市市场监督管理局", text="同意推荐"), "application.opinion"
 
 
+def case_consultation_request():
+    app, _user, checker, _office = _submitted()  # 塔城 第十四条: 征求相关部门意见
+    return frozen(START + dt.timedelta(days=8), services.consultation_request, application=fresh(Application, app.pk),
+                  actor=lambda: checker, role="precheck", departments=["地区应急管理局", "地区生态环境局"],
+                  due_on=dt.date(2025, 9, 20)), "application.consult"
+
+
+def case_consultation_answer():
+    from awards.models import Consultation
+
+    app, _user, checker, _office = _submitted()
+    with clock.frozen_at(START + dt.timedelta(days=8)):
+        asked = services.consultation_request(application=app, actor=checker, role="precheck", departments=["地区应急管理局"],
+                                              due_on=dt.date(2025, 9, 20))[0]
+    return frozen(START + dt.timedelta(days=9), services.consultation_answer, consultation=fresh(Consultation, asked.pk),
+                  actor=lambda: checker, role="precheck", text="无意见"), "application.consult_answer"
+
+
 def case_withdraw():
     app, user, _checker, _office = _submitted()
     return frozen(START + dt.timedelta(days=8), services.withdraw, application=fresh(Application, app.pk), actor=lambda: user,
@@ -421,6 +439,8 @@ CASES = {
     "revoke": ("awards.services.revoke", case_revoke),
     "performance_report_submit": ("awards.services.performance_report_submit", case_performance_report_submit),
     "tracking_note_add": ("awards.services.tracking_note_add", case_tracking_note_add),
+    "consultation_request": ("awards.services.consultation_request", case_consultation_request),
+    "consultation_answer": ("awards.services.consultation_answer", case_consultation_answer),
 }
 
 # Public functions of awards.services that write nothing: reads and pure helpers.

@@ -281,3 +281,45 @@ def test_tacheng_office_cannot_pass_qualification_review_without_the_pre_checks_
         client.force_login(office)
         assert client.post(f"/office/applications/{app.pk}/", {"action": "approve"}).status_code == 302
     assert Application.objects.get(pk=app.pk).status == Status.APPROVED
+
+
+def test_nm_pre_check_consults_departments_and_waits_for_their_answers_until_the_due_date(client):
+    """内蒙古 第十九条: 盟市市场监管部门……征求相关部门意见后向社会公示. Each department is asked with a due date; the
+    stage cannot pass while an answer is awaited within its term; once answered (or the term has run out) it can."""
+    cycle, _office = open_cycle("nm-chairman")
+    applicant, user = org("nm-consult", "152201")
+    app = filed(cycle, applicant, user)
+    assert app.stage == "pre_check"
+    checker = staff("nm-consult-checker", "precheck", app.route_body)
+    client.force_login(checker)
+    url = f"/precheck/{app.pk}/"
+    with at("2025-09-09"):
+        page = client.get(url).content.decode()
+        assert "征求相关部门意见（第十九条）" in page
+        bad = client.post(url, {"what": "consult", "departments": "盟应急管理局", "due_on": "2025-09-09"})
+        assert bad.status_code == 400 and "答复期限须晚于今天。" in bad.content.decode()
+        assert client.post(url, {"what": "consult", "departments": "盟应急管理局\n盟生态环境局\n", "due_on": "2025-09-16"}).status_code == 302
+        refused = client.post(url, {"action": "approve"})
+        assert refused.status_code == 400
+        assert "征求盟应急管理局、盟生态环境局的意见尚未答复（答复期限至 2025-09-16），“盟市初审（形式审查）”暂不能通过（第十九条）。" in refused.content.decode()
+        first, second = app.consultations.order_by("pk")
+        assert client.post(url, {"what": "consult_answer", "consultation": first.pk, "text": "近三年无安全生产事故"}).status_code == 302
+        assert "征求盟生态环境局的意见尚未答复" in client.post(url, {"action": "approve"}).content.decode()
+    with at("2025-09-17"):  # the term ran out without an answer: marked, no longer waited for
+        assert "逾期未复" in client.get(url).content.decode()
+        assert client.post(url, {"action": "approve"}).status_code == 302
+    assert Application.objects.get(pk=app.pk).status == Status.APPROVED
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.answered_at is None and first.answer == "近三年无安全生产事故"
+
+
+def test_a_stage_whose_regulation_asks_no_consultation_refuses_one(tacheng):
+    from core.errors import DomainError
+
+    cycle, office = open_cycle("erenhot-mayor")
+    applicant, user = org("erenhot-consult", "152501")
+    app = filed(cycle, applicant, user)
+    with at("2025-09-09"), pytest.raises(DomainError, match="未规定征求部门意见"):
+        services.consultation_request(application=app, actor=office, role="office", departments=["市应急管理局"],
+                                      due_on=dt.date(2025, 9, 20))
