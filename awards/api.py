@@ -17,7 +17,7 @@ from jurisdictions.models import Jurisdiction
 from jurisdictions.rules import STAGE_LABELS, Rules
 
 from . import eligibility, permissions, selectors, services
-from .models import Applicant, Application, LegalForm
+from .models import Applicant, Application, ClaimRequest, LegalForm
 from . import actions
 from .pipeline import TABLE, allowed_roles
 
@@ -221,7 +221,7 @@ class GrantSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     serial = serializers.CharField()
     award = serializers.CharField(source="award.slug")
-    applicant_name = serializers.CharField(source="applicant.name")
+    applicant_name = serializers.CharField()  # the name at the time of the award
     category = serializers.CharField()
     year = serializers.IntegerField()
     awarded_on = serializers.DateField()
@@ -276,6 +276,13 @@ def _app_data(app) -> dict:
     return ApplicationSerializer(app).data
 
 
+class ClaimPendingSerializer(serializers.Serializer):
+    claim = serializers.IntegerField()
+    state = serializers.CharField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
@@ -286,7 +293,7 @@ def applicant_list(request):
     return Response(ApplicantSerializer(selectors.applicants_of(request.user), many=True).data)
 
 
-@extend_schema(tags=TAGS, summary="注册组织申报主体", request=OrganizationRegisterSerializer, responses={201: ApplicantSerializer, **ERRORS})
+@extend_schema(tags=TAGS, summary="注册组织申报主体", request=OrganizationRegisterSerializer, responses={201: ApplicantSerializer, 202: ClaimPendingSerializer, **ERRORS})
 @api_view(["POST"])
 def applicant_register_organization(request):
     data = _valid(OrganizationRegisterSerializer, request)
@@ -299,17 +306,27 @@ def applicant_register_organization(request):
         user=request.user, name=data["name"], credit_code=data["credit_code"], county=_county(data["county"]),
         legal_form=data["legal_form"], registration_date=data.get("registration_date"), address=data["address"],
         industry=data["industry"], phone=data["phone"], parent=parent)
-    return Response(ApplicantSerializer(applicant).data, status=status.HTTP_201_CREATED)
+    return _registered(applicant)
 
 
-@extend_schema(tags=TAGS, summary="注册个人申报主体", request=IndividualRegisterSerializer, responses={201: ApplicantSerializer, **ERRORS})
+@extend_schema(tags=TAGS, summary="注册个人申报主体", request=IndividualRegisterSerializer, responses={201: ApplicantSerializer, 202: ClaimPendingSerializer, **ERRORS})
 @api_view(["POST"])
 def applicant_register_individual(request):
     data = _valid(IndividualRegisterSerializer, request)
     applicant = services.applicant_register_individual(
         user=request.user, name=data["name"], id_number=data["id_number"], county=_county(data["county"]),
         employer=data["employer"], quality_work_years=data["quality_work_years"], phone=data["phone"], address=data["address"])
-    return Response(ApplicantSerializer(applicant).data, status=status.HTTP_201_CREATED)
+    return _registered(applicant)
+
+
+def _registered(result) -> Response:
+    """201 with the new applicant; 202 with the pending claim when the code belongs to a record no account
+    holds (the award office decides it; till then the caller has no access to the record)."""
+    if isinstance(result, ClaimRequest):
+        return Response({"claim": result.pk, "state": result.state, "code": "claim_pending",
+                         "detail": "该记录已由奖项办公室登记，须经办公室核实（营业执照或县级主管部门核实）后才能认领。"},
+                        status=status.HTTP_202_ACCEPTED)
+    return Response(ApplicantSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
 # ---- cycles ------------------------------------------------------------------------------------------------

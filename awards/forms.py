@@ -508,3 +508,20 @@ class RecoveryPaymentForm(forms.Form):
     amount = _text("缴回金额（元）", 20)
     paid_on = _date("缴回日期")
     note = _text("凭证/说明", 200, required=False)
+
+
+# ---- claims of records no account holds (awards.claims) -------------------------------------------------------
+class ClaimEvidenceForm(forms.Form):
+    file = forms.FileField(label="营业执照（个人为居民身份证）扫描件或照片",
+                           help_text="PDF、PNG 或 JPEG；仅用于办公室核实身份，加密保存。")
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=[("approve", "核实通过"), ("refuse", "不予通过")],
+                                 widget=forms.RadioSelect)
+    basis = forms.ChoiceField(label="核实依据（通过时）", required=False,
+                              choices=[("", "请选择"), ("license", "核验上传的营业执照（身份证明）"),
+                                       ("county", "所在县（市、区、旗）主管部门核实")])
+    text = forms.CharField(label="核实情况 / 不予通过的理由", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="县级主管部门核实的，写明部门、人员和方式；不予通过的理由申请人可见。")

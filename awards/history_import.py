@@ -350,7 +350,7 @@ def history_import_commit(*, batch: HistoryImport, actor) -> dict:
                 cycle=cycle, applicant=applicant, category=d["category"], reference=f"HIST-{cycle.pk}-{applicant.pk}-{cat}",
                 stage="commendation", status=Status.REVOKED if d["revoked_on"] else Status.AWARDED)
             grant = Grant.objects.create(
-                application=app, applicant=applicant, award=award, cycle=None, category=d["category"], year=d["year"],
+                application=app, applicant=applicant, applicant_name=d["name"][:120], award=award, cycle=None, category=d["category"], year=d["year"],
                 cycle_number=d["number"], decision_document=d["decision"][:80], awarded_on=d["awarded_on"],
                 serial=f"HIST-{award.jurisdiction.code}-{d['year']}-{d['number']:02d}-{applicant.pk}-{cat}", imported=True,
                 revoked_on=d["revoked_on"], revoke_reason=(d["revoke_reason"] or ("历史导入" if d["revoked_on"] else ""))[:20],

@@ -67,6 +67,47 @@ class ApplicantMember(models.Model):
         unique_together = [("applicant", "user")]
 
 
+class ClaimRequest(models.Model):
+    """A registrant asks to act for a record no account holds yet (in practice one the office imported from
+    paper history: a past winner, a ban). The credit code is public, so registering it proves nothing: until
+    the award office approves, on the 营业执照 (or ID card) the registrant uploads or on a check by the county
+    body, the registrant has no access to the record and the record is not changed (issue #16 item 2)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待办公室审核"
+        APPROVED = "approved", "已核实通过"
+        REFUSED = "refused", "未通过"
+
+    class Basis(models.TextChoices):
+        LICENSE = "license", "核验上传的营业执照（身份证明）"
+        COUNTY = "county", "所在县（市、区、旗）主管部门核实"
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="claims", verbose_name="申报主体")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_claims",
+                             verbose_name="申请账户")
+    facts = models.JSONField("申请人填写的信息", default=dict)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.PENDING)
+    # Encrypted at rest (core.crypto) and stored under a random name: a licence or an ID card is personal data.
+    evidence = models.FileField("营业执照/身份证明", upload_to="claims/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    basis = models.CharField("核实依据", max_length=12, choices=Basis.choices, blank=True)
+    reason = models.TextField("核实情况/不予通过的理由", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "认领申请"
+        constraints = [models.UniqueConstraint(fields=["applicant", "user"], condition=models.Q(state="pending"),
+                                               name="one_pending_claim_per_user_and_record")]
+
+    def __str__(self):
+        return f"{self.applicant.name} · {self.get_state_display()}"
+
+
 class Cycle(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "进行中"
@@ -230,6 +271,9 @@ class Grant(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="grants")
+    # The winner's name when the award was made: what the certificate, the registry and the verification page
+    # show for ever, whatever the applicant is called later (a rename is audited on the applicant).
+    applicant_name = models.CharField("获奖时名称", max_length=120)
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="grants")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="grants", null=True, blank=True)
     category = models.CharField(max_length=16, choices=ApplicantKind.choices)
@@ -252,7 +296,7 @@ class Grant(models.Model):
         verbose_name = verbose_name_plural = "获奖记录"
 
     def __str__(self):
-        return f"{self.award.name} {self.year} {self.applicant.name}"
+        return f"{self.award.name} {self.year} {self.applicant_name}"
 
 
 class Ban(models.Model):

@@ -20,7 +20,7 @@ from jurisdictions.rules import ACTOR_LABELS, STAGE_LABELS, Rules, cite
 from jurisdictions.selectors import ruleset_current, ruleset_in_force
 
 from . import eligibility
-from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, HistoryImport, Material,
+from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, ClaimRequest, Cycle, Grant, HistoryImport, Material,
                      PoolMember, StageEvent, Status, Training)
 from .enums import LIVE, WORKING  # noqa: F401  (pages read the groups as selectors.LIVE/WORKING)
 from .pipeline import TABLE, available_actions
@@ -654,6 +654,55 @@ def pool_history_for(application: Application) -> dict | None:
     trainings = sorted(member.trainings.all(), key=lambda t: t.date)
     years = (clock.today() - member.joined_on).days // 365
     return {"member": member, "trainings": trainings, "years_in_pool": years}
+
+
+# ---- claims of records no account holds ----------------------------------------------------------------------
+def claims_of(user):
+    """The claims this user made, newest first (the registrant follows its own requests)."""
+    if not (user and user.is_authenticated):
+        return ClaimRequest.objects.none()
+    return ClaimRequest.objects.filter(user=user).select_related("applicant__county").order_by("-created_at", "-pk")
+
+
+def claim_for_claimant(user, pk) -> ClaimRequest:
+    claim = claims_of(user).filter(pk=pk).first()
+    if claim is None:
+        raise Http404("认领申请不存在。")
+    return claim
+
+
+def claims_for_office(user):
+    """Claims an award office decides: of records in its jurisdiction (and below), or holding a grant or a ban
+    of one of its awards. Another tenant's claims are not listed (and 404 one by one)."""
+    ids = office_jurisdiction_ids(user) if user and user.is_authenticated else set()
+    if not ids:
+        return ClaimRequest.objects.none()
+    awards = Award.objects.filter(jurisdiction_id__in=ids)
+    scoped = (Q(applicant__county_id__in=_descendant_ids(ids)) | Q(applicant__grants__award__in=awards)
+              | Q(applicant__bans__award__in=awards))
+    matching = ClaimRequest.objects.filter(scoped).values("pk")
+    return (ClaimRequest.objects.filter(pk__in=matching).select_related("applicant__county", "user", "decided_by")
+            .order_by("-created_at", "-pk"))
+
+
+def claim_for_office(user, pk) -> ClaimRequest:
+    claim = claims_for_office(user).filter(pk=pk).first()
+    if claim is None:
+        raise Http404("认领申请不存在。")
+    return claim
+
+
+def claim_record(claim: ClaimRequest) -> dict:
+    """What the office compares before deciding: the record as held now, its grants (with the name each was
+    made to) and bans, and what the registrant says."""
+    applicant = claim.applicant
+    facts = dict(claim.facts)
+    county = Jurisdiction.objects.filter(pk=facts.get("county")).first() if facts.get("county") else None
+    return {"applicant": applicant, "facts": facts, "facts_county": county,
+            "grants": list(applicant.grants.select_related("award").order_by("-year")),
+            "bans": list(applicant.bans.select_related("award").order_by("-starts_on")),
+            "held": applicant.members.exists(),
+            "others": list(applicant.claims.exclude(pk=claim.pk).select_related("user").order_by("-created_at"))}
 
 
 # ---- imported history ----------------------------------------------------------------------------------------

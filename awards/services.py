@@ -18,8 +18,8 @@ from jurisdictions.rules import Rules, cite
 from jurisdictions.selectors import ruleset_in_force
 
 from . import eligibility, permissions, selectors, signals
-from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, Cycle, Grant, Material,
-                     PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote, Consultation)
+from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, ClaimRequest, Consultation, Cycle, Grant,
+                     Material, PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote)
 from .enums import WORKING
 from .pipeline import move
 from .validators import validate_credit_code, validate_id_number
@@ -28,7 +28,9 @@ from .validators import validate_credit_code, validate_id_number
 # ---- applicants -------------------------------------------------------------------------------------------
 def applicant_register_organization(*, user, name: str, credit_code: str, county: Jurisdiction, legal_form: str,
                                     registration_date: dt.date | None, address: str = "", industry: str = "",
-                                    phone: str = "", parent: Applicant | None = None) -> Applicant:
+                                    phone: str = "", parent: Applicant | None = None) -> Applicant | ClaimRequest:
+    """The new applicant, with the user as its first member; or, when the code belongs to a record that no
+    account holds (imported history), a pending ClaimRequest and nothing else (see _claim_request)."""
     code = validate_credit_code(credit_code)
     if not name.strip():
         raise DomainError("请填写单位名称。", field="name")
@@ -39,7 +41,7 @@ def applicant_register_organization(*, user, name: str, credit_code: str, county
     with transaction.atomic():
         existing = Applicant.objects.select_for_update().filter(credit_code=code).first()
         if existing is not None:
-            return _claim_unowned(existing, user=user, field="credit_code", taken="该统一社会信用代码已注册。如需加入该单位账户，请联系单位已有账户的同事添加。",
+            return _claim_request(existing, user=user, field="credit_code", taken="该统一社会信用代码已注册。如需加入该单位账户，请联系单位已有账户的同事添加。",
                                   name=name.strip(), county=county, legal_form=legal_form, registration_date=registration_date,
                                   address=address, industry=industry, phone=phone, parent=parent)
         applicant = Applicant.objects.create(kind=ApplicantKind.ORGANIZATION, name=name.strip(), credit_code=code, county=county,
@@ -51,7 +53,7 @@ def applicant_register_organization(*, user, name: str, credit_code: str, county
 
 
 def applicant_register_individual(*, user, name: str, id_number: str, county: Jurisdiction, employer: str,
-                                  quality_work_years: int, phone: str = "", address: str = "") -> Applicant:
+                                  quality_work_years: int, phone: str = "", address: str = "") -> Applicant | ClaimRequest:
     from core.crypto import blind_index
 
     number = validate_id_number(id_number)
@@ -60,7 +62,7 @@ def applicant_register_individual(*, user, name: str, id_number: str, county: Ju
     with transaction.atomic():
         existing = Applicant.objects.select_for_update().filter(id_number_index=blind_index(number)).first()
         if existing is not None:
-            return _claim_unowned(existing, user=user, field="id_number", taken="该身份证号码已注册为申报人。", name=name.strip(),
+            return _claim_request(existing, user=user, field="id_number", taken="该身份证号码已注册为申报人。", name=name.strip(),
                                   county=county, employer=employer, quality_work_years=quality_work_years, phone=phone, address=address)
         applicant = Applicant.objects.create(kind=ApplicantKind.INDIVIDUAL, name=name.strip(), id_number=number,
                                              id_number_index=blind_index(number), county=county,
@@ -70,24 +72,40 @@ def applicant_register_individual(*, user, name: str, id_number: str, county: Ju
     return applicant
 
 
-def _claim_unowned(applicant: Applicant, *, user, field: str, taken: str, **facts) -> Applicant:
-    """An applicant that no account holds came from the office's import of paper history (past winners,
-    bans): the first person to register with its credit code or ID number takes it over, so its history
-    keeps deciding eligibility (re-application gaps, bans) exactly as for records made here. The new facts
-    replace the imported ones; what they were is kept in the audit log. One that an account holds is refused."""
+def _claim_request(applicant: Applicant, *, user, field: str, taken: str, **facts) -> ClaimRequest:
+    """A record that no account holds came from the office's import of paper history (a past winner, a ban).
+    Its credit code is public, so registering it proves nothing: the registration becomes a request that the
+    award office decides on evidence (awards.claims). Until then the registrant has no access to the record
+    and the record is not changed (issue #16 item 2). One that an account holds is refused."""
     if ApplicantMember.objects.filter(applicant=applicant).exists():
         raise DomainError(taken, field=field)
-    before = {k: str(getattr(applicant, k) or "") for k in facts}
+    if ClaimRequest.objects.filter(applicant=applicant, user=user, state=ClaimRequest.State.PENDING).exists():
+        raise DomainError("您已提交认领该记录的申请，请等待办公室审核（可在“我的申报”查看进度）。", field=field, code="claim_pending")
+    stored = {}
     for key, value in facts.items():
+        if isinstance(value, (Applicant, Jurisdiction)):
+            value = value.pk
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
         if value not in (None, ""):
-            setattr(applicant, key, value)
-    applicant.save()
-    ApplicantMember.objects.create(applicant=applicant, user=user)
-    for application in applicant.applications.all():
-        permissions.grant_applicant_access(application, [user])
-    log_action("applicant.claim", actor=user, obj=applicant, role="applicant", jurisdiction_code=applicant.county.code,
-               data={"before": before, "imported_history": True})
-    return applicant
+            stored[key] = value
+    claim = ClaimRequest.objects.create(applicant=applicant, user=user, facts=stored)
+    log_action("applicant.claim_request", actor=user, obj=applicant, role="applicant", jurisdiction_code=applicant.county.code,
+               data={"claim": claim.pk, "name": stored.get("name", ""), "imported_history": True})
+    return claim
+
+
+def _applicant_rename(applicant: Applicant, *, name: str, actor, role: str, why: str) -> None:
+    """Every change of an applicant's name goes through here and is audited with the old and the new name.
+    Grants keep the name they were made to (Grant.applicant_name)."""
+    name = name.strip()
+    if not name or name == applicant.name:
+        return
+    old = applicant.name
+    applicant.name = name
+    applicant.save(update_fields=["name"])
+    log_action("applicant.rename", actor=actor, obj=applicant, role=role, jurisdiction_code=applicant.county.code,
+               data={"old": old, "new": name, "why": why})
 
 
 @transaction.atomic
@@ -493,7 +511,7 @@ def commend(*, cycle: Cycle, actor, decision_document: str, date: dt.date) -> li
         for i, app in enumerate(apps, start=1):
             move(app, action="award", actor=actor, role="office", reason=decision_document)
             grants.append(Grant.objects.create(
-                application=app, applicant=app.applicant, award=cycle.award, cycle=cycle, category=app.category, year=cycle.year,
+                application=app, applicant=app.applicant, applicant_name=app.applicant.name, award=cycle.award, cycle=cycle, category=app.category, year=cycle.year,
                 cycle_number=cycle.number, decision_document=decision_document, awarded_on=date,
                 valid_until=Period.from_rule(validity, unit="years").after(date) if validity else None,
                 prize_amount=rules.prize(app.category), serial=f"{cycle.award.jurisdiction.code}-{cycle.year}-{cycle.number:02d}-{i:03d}"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import claim_views, views
 
 app_name = "awards"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/<int:pk>/withdraw/", views.application_withdraw, name="application-withdraw"),
     path("apply/<int:pk>/supplement/", views.application_supplement, name="application-supplement"),
     path("apply/grants/<int:pk>/reports/", views.grant_reports, name="grant-reports"),
+    path("apply/claims/<int:pk>/", claim_views.claim_detail, name="claim"),
     path("precheck/", views.precheck_home, name="precheck-home"),
     path("precheck/publish/", views.precheck_publish, name="precheck-publish"),
     path("precheck/<int:pk>/", views.precheck_review, name="precheck-review"),
@@ -27,5 +28,8 @@ urlpatterns = [
     path("office/applications/<int:pk>/", views.office_application, name="office-application"),
     path("office/applications/<int:pk>/materials/<int:material_pk>/", views.office_material, name="office-material"),
     path("office/grants/<int:pk>/revoke/", views.office_revoke, name="office-revoke"),
+    path("office/claims/", claim_views.office_claims, name="office-claims"),
+    path("office/claims/<int:pk>/", claim_views.office_claim, name="office-claim"),
+    path("office/claims/<int:pk>/evidence/", claim_views.office_claim_evidence, name="office-claim-evidence"),
     path("supervision/", views.supervision, name="supervision"),
 ]

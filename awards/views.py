@@ -31,7 +31,7 @@ from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, Co
                     SpendingReportForm, SpendingReviewForm, StageSelectForm, SupplementAnswerForm, SupplementRequestForm,
                     add_domain_error)
 from .history_import import HISTORY_MARK
-from .models import Applicant, Status
+from .models import Applicant, ClaimRequest, Status
 from . import actions, signals
 from .pipeline import TABLE
 
@@ -74,13 +74,17 @@ def register(request):
             else:
                 if anonymous:
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                if isinstance(applicant, ClaimRequest):  # a record no account holds: a request, no access yet
+                    messages.info(request, "该统一社会信用代码（身份证号码）对应的记录已由奖项办公室登记，须经办公室核实后才能认领。"
+                                           "请上传营业执照（个人为身份证明），审核结果将在此显示。")
+                    return redirect("awards:claim", pk=applicant.pk)
                 messages.success(request, f"“{applicant.name}”已注册，可以开始申报。")
                 return redirect("awards:apply-home")
     return render(request, "awards/register.html", {"form": form, "account": account, "kind": kind},
                   status=400 if request.method == "POST" else 200)
 
 
-def _register_applicant(kind: str, data: dict, user) -> Applicant:
+def _register_applicant(kind: str, data: dict, user) -> Applicant | ClaimRequest:
     if kind == "organization":
         parent = None
         code = (data.get("parent_credit_code") or "").strip().upper()
@@ -102,10 +106,11 @@ def _register_applicant(kind: str, data: dict, user) -> Applicant:
 @session_page_cache
 def apply_home(request):
     rows = selectors.applicant_dashboard(request.user)
-    if not rows:
+    claims = list(selectors.claims_of(request.user))
+    if not rows and not claims:
         return redirect("awards:register")
     grants = list(selectors.grants_of_applicant(request.user))
-    return render(request, "awards/apply_home.html", {"rows": rows, "grants": grants})
+    return render(request, "awards/apply_home.html", {"rows": rows, "grants": grants, "claims": claims})
 
 
 @login_required

@@ -413,7 +413,7 @@ class Gen:
         rank = self.special["rank"]
         a = rank["award"]
         winners = rank["apps"][400:500]
-        grants = self.bulk(Grant, [Grant(application=x, applicant=x.applicant, award=a, cycle=rank["cycle"], category="organization",
+        grants = self.bulk(Grant, [Grant(application=x, applicant=x.applicant, applicant_name=x.applicant.name, award=a, cycle=rank["cycle"], category="organization",
                                          year=2024, cycle_number=0, decision_document="测评〔2024〕8号", awarded_on=dt.date(2024, 12, 20),
                                          valid_until=dt.date(2027, 12, 20), prize_amount=Decimal("100000.00"),
                                          serial=f"{a.jurisdiction.code}-2024-00-{i + 1:03d}") for i, x in enumerate(winners)])

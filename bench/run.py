@@ -124,7 +124,7 @@ def build_probe(n: int) -> dict:
                                 declaration={"quality_system_years": 4}) for i, a in enumerate(applicants)]
     Application.objects.bulk_create(apps + current_apps)
     mine = current_apps[0]
-    grants = Grant.objects.bulk_create([Grant(application=x, applicant=own, award=award, cycle=x.cycle, category="organization", year=x.cycle.year,
+    grants = Grant.objects.bulk_create([Grant(application=x, applicant=own, applicant_name=own.name, award=award, cycle=x.cycle, category="organization", year=x.cycle.year,
                                               cycle_number=x.cycle.number, decision_document="探〔2025〕9号", awarded_on=dt.date(2025, 12, 1),
                                               serial=f"P{n}-{i:03d}") for i, x in enumerate(apps)])
     StageEvent.objects.bulk_create([StageEvent(application=mine, action="submit", from_stage="filing", from_status="draft",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 
 from .context import request_ip
 
@@ -103,13 +104,33 @@ class RequestContextMiddleware:
                 session[SESSION_LAST_SEEN] = stamp
 
 
-# Pages an authenticated but not yet OTP-verified session may still open.
-OTP_OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/admin/login/", "/admin/logout/",
-                  "/static/", "/healthz", "/notices/", "/winners/", "/criteria/", "/rules/")
+# What an authenticated session that has not passed the second factor may still reach, by URL name
+# ("namespace:name" as resolve() reports it), never by path prefix: a prefix also let through every staff
+# page that happened to live under it (the ruleset editor under /rules/, the correction of a notice under
+# /notices/: issue #16 item 1). A route that is in neither set, including any route added later, waits for
+# the second factor.
+# Any method: signing in and out and the second-factor page itself.
+OTP_OPEN_URL_NAMES = frozenset({"login", "logout", "otp-verify", "admin:login", "admin:logout"})
+# Reading only (GET/HEAD): the public pages anyone without a login reads. A POST there (a form a page
+# grows later) still waits for the second factor: every staff write needs it.
+OTP_PUBLIC_READ_URL_NAMES = frozenset({
+    "home", "healthz",
+    "rules-index", "ruleset-detail", "ruleset-version", "ruleset-diff",
+    "criteria-index", "criteria-detail",
+    "publicity:notice-list", "publicity:notice-detail", "publicity:notice-pdf", "publicity:notice-feed",
+    "publicity:winners", "publicity:verify",
+})
+SAFE_METHODS = ("GET", "HEAD")
 
 
-def _otp_open(path: str) -> bool:
-    return path == "/" or path.startswith(OTP_OPEN_PATHS)
+def _otp_open(request) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    if match.view_name in OTP_OPEN_URL_NAMES:
+        return True
+    return request.method in SAFE_METHODS and match.view_name in OTP_PUBLIC_READ_URL_NAMES
 
 
 class OTPRequiredMiddleware:
@@ -124,7 +145,7 @@ class OTPRequiredMiddleware:
         from .otp import needs_verification
 
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not _otp_open(request.path) and needs_verification(user):
+        if user is not None and user.is_authenticated and not _otp_open(request) and needs_verification(user):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "需要先完成双因素认证（动态验证码）。", "code": "otp_required"},
                                     status=403, json_dumps_params={"ensure_ascii": False})

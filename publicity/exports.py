@@ -46,7 +46,7 @@ def winners_workbook(cycle) -> bytes:
     ws.title = "获奖名单"
     _header(ws, ["证书编号", "获奖者", "类别", "年度", "届次", "表彰决定文号", "表彰日期", "有效期至", "奖金（元）", "撤销日期"])
     for g in cycle.grants.select_related("applicant").order_by("serial"):
-        ws.append([g.serial, g.applicant.name, g.get_category_display(), g.year, g.cycle_number, g.decision_document, g.awarded_on.isoformat(),
+        ws.append([g.serial, g.applicant_name, g.get_category_display(), g.year, g.cycle_number, g.decision_document, g.awarded_on.isoformat(),
                    g.valid_until.isoformat() if g.valid_until else "", float(g.prize_amount) if g.prize_amount is not None else "",
                    g.revoked_on.isoformat() if g.revoked_on else ""])
     return _save(wb)

@@ -1,4 +1,4 @@
-"""Every public write of awards.services is one transaction: when its audit entry cannot be written, or any
+"""Every public write of awards.services (and awards.claims) is one transaction: when its audit entry cannot be written, or any
 other of its writes fails, nothing it did stays (no row, no uploaded file), and a later success writes the
 audit entry.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import inspect
 import random
 from pathlib import Path
@@ -240,22 +241,71 @@ def case_register_organization():
                   registration_date=dt.date(2015, 1, 1)), "applicant.register"
 
 
-def case_register_organization_claiming_imported_history():
-    """The first account to register an imported unit takes it over (_claim_unowned): one transaction too."""
+def _imported_winner(code_seed: int = 32):
+    """A 2023 winner imported from paper history: a record no account holds."""
     from awards import history_import as hi
     from tests.programme.helpers import credit, upload, workbook
 
     office = staff("atomic-hist-office", "office", Award.objects.get(slug="tacheng-prefecture").office)
-    code = credit("654201", 32)
+    code = credit("654201", code_seed)
     row = {"award": "tacheng-prefecture", "year": "2023", "number": "1", "category": "组织", "name": "塔城市历史乳业有限公司", "code": code,
            "county": "654201", "decision": "塔行发〔2023〕12号", "awarded_on": "2023-12-20"}
     with clock.frozen_at(START):
         batch = hi.history_import_upload(actor=office, uploaded_file=upload(workbook([[row.get(k, "") for k, _l, _h in hi.COLUMNS]])))
         hi.history_import_commit(batch=batch, actor=office)
+    return Applicant.objects.get(credit_code=code), office
+
+
+def case_register_organization_claiming_imported_history():
+    """Registering an imported unit's code files a claim (_claim_request): one transaction too."""
+    applicant, _office = _imported_winner()
     user = _user("atomic-claimer", "认领人")
-    return frozen(START, services.applicant_register_organization, user=lambda: user, name="塔城市历史乳业有限公司", credit_code=code,
-                  county=lambda: Jurisdiction.objects.get(code="654201"), legal_form="legal_person",
-                  registration_date=dt.date(2015, 1, 1)), "applicant.claim"
+    return frozen(START, services.applicant_register_organization, user=lambda: user, name="塔城市更名乳业有限公司",
+                  credit_code=applicant.credit_code, county=lambda: Jurisdiction.objects.get(code="654201"), legal_form="legal_person",
+                  registration_date=dt.date(2015, 1, 1)), "applicant.claim_request"
+
+
+def _pending_claim(*, evidence: bool = False):
+    from awards import claims
+
+    applicant, office = _imported_winner()
+    user = _user("atomic-claimer", "认领人")
+    with clock.frozen_at(START):
+        claim = services.applicant_register_organization(user=user, name="塔城市更名乳业有限公司", credit_code=applicant.credit_code,
+                                                         county=applicant.county, legal_form="legal_person", registration_date=None)
+        services.applicant_register_organization(user=_user("atomic-rival", "另一认领人"), name="冒名公司", credit_code=applicant.credit_code,
+                                                 county=applicant.county, legal_form="legal_person", registration_date=None)
+        if evidence:
+            claims.claim_evidence_add(claim=claim, actor=user, uploaded_file=SimpleUploadedFile("执照.pdf", PDF, content_type="application/pdf"))
+    return claim, office, user
+
+
+def case_claim_evidence_add():
+    from awards import claims
+    from awards.models import ClaimRequest
+
+    claim, _office, user = _pending_claim(evidence=True)  # a second upload replaces the first
+    return frozen(START, claims.claim_evidence_add, claim=fresh(ClaimRequest, claim.pk), actor=lambda: user,
+                  uploaded_file=lambda: SimpleUploadedFile("执照2.pdf", PDF, content_type="application/pdf")), "applicant.claim_evidence"
+
+
+def case_claim_approve():
+    """Membership, object permissions, the facts, the audited rename, the rival claim refused: all or nothing."""
+    from awards import claims
+    from awards.models import ClaimRequest
+
+    claim, office, _user_ = _pending_claim(evidence=True)
+    return frozen(START, claims.claim_approve, claim=fresh(ClaimRequest, claim.pk), actor=lambda: office, basis="license",
+                  note=""), "applicant.claim_approve"
+
+
+def case_claim_refuse():
+    from awards import claims
+    from awards.models import ClaimRequest
+
+    claim, office, _user_ = _pending_claim()
+    return frozen(START, claims.claim_refuse, claim=fresh(ClaimRequest, claim.pk), actor=lambda: office,
+                  reason="经县市场监管局核实，申请人与该单位无关。"), "applicant.claim_refuse"
 
 
 def case_register_individual():
@@ -421,6 +471,9 @@ CASES = {
     "applicant_register_organization (claim)": ("awards.services.applicant_register_organization",
                                                 case_register_organization_claiming_imported_history),
     "applicant_register_individual": ("awards.services.applicant_register_individual", case_register_individual),
+    "claim_evidence_add": ("awards.claims.claim_evidence_add", case_claim_evidence_add),
+    "claim_approve": ("awards.claims.claim_approve", case_claim_approve),
+    "claim_refuse": ("awards.claims.claim_refuse", case_claim_refuse),
     "applicant_add_member": ("awards.services.applicant_add_member", case_applicant_add_member),
     "cycle_open": ("awards.services.cycle_open", case_cycle_open),
     "application_create": ("awards.services.application_create", case_application_create),
@@ -460,12 +513,13 @@ def test_nothing_stays_when_a_write_or_the_audit_entry_fails(label):
 
 @pytest.mark.django_db(transaction=False)
 def test_every_public_write_of_the_module_is_tested_and_keyword_only():
-    writes = public_functions("awards.services") - READS
+    writes = public_functions("awards.services", "awards.claims") - READS
     tested = {function for function, _build in CASES.values()}
     assert writes == tested, (f"untested writes: {sorted(writes - tested)}; "
                               f"tested but not public writes (renamed, or now a read?): {sorted(tested - writes)}")
     for name in writes:
-        fn = getattr(services, name.rsplit(".", 1)[1])
+        module, attr = name.rsplit(".", 1)
+        fn = getattr(importlib.import_module(module), attr)
         positional = [p.name for p in inspect.signature(fn).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         assert not positional, f"{name} takes {positional} positionally; domain writes take keyword arguments only"

@@ -138,12 +138,14 @@ def test_a_new_applicant_and_a_revoked_grant_with_its_ban(tc_office):
     assert Ban.objects.get(applicant=applicant).grant == grant
 
 
-def test_an_imported_applicant_is_taken_over_by_whoever_registers_its_code_and_keeps_its_ban(tc_office, client, make_user):
-    """The imported record has no account: registering with its credit code takes it over (the ban imported
-    from paper still refuses the application); once held, the code cannot be registered again."""
+def test_an_imported_applicant_is_claimed_through_the_office_and_keeps_its_ban(tc_office, client, make_user):
+    """The imported record has no account: registering with its credit code files a claim and changes nothing
+    (issue #16 item 2); once the office approves it, the claimant holds the record and the ban imported from
+    paper still refuses the application; once held, the code cannot be registered again."""
     from django.contrib.auth import get_user_model
 
-    from awards.models import ApplicantMember
+    from awards import claims
+    from awards.models import ApplicantMember, ClaimRequest
     from jurisdictions.models import Jurisdiction
 
     code = credit("654203", 33)
@@ -163,10 +165,15 @@ def test_an_imported_applicant_is_taken_over_by_whoever_registers_its_code_and_k
     claimer = get_user_model().objects.get(username="claimer")
     imported.refresh_from_db()
     assert Applicant.objects.filter(credit_code=code).count() == 1
+    assert not ApplicantMember.objects.filter(applicant=imported, user=claimer).exists()
+    assert imported.name == "沙湾市历史认领公司"
+    claim = ClaimRequest.objects.get(applicant=imported, user=claimer, state="pending")
+    claims.claim_approve(claim=claim, actor=tc_office, basis="county", note="经沙湾市市场监督管理局核实")
+    imported.refresh_from_db()
     assert ApplicantMember.objects.filter(applicant=imported, user=claimer).exists()
     assert (imported.name, imported.address) == ("沙湾市历史认领有限公司", "沙湾市新建路1号")
-    claim = AuditEntry.objects.get(action="applicant.claim")
-    assert claim.data["before"]["name"] == "沙湾市历史认领公司"
+    rename = AuditEntry.objects.get(action="applicant.rename")
+    assert (rename.data["old"], rename.data["new"]) == ("沙湾市历史认领公司", "沙湾市历史认领有限公司")
     cycle, _office = open_cycle("tacheng-prefecture")
     with at(START.date()):
         app = services.application_create(cycle=cycle, applicant=imported, category="organization", actor=claimer)

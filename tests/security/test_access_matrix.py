@@ -112,6 +112,7 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "apply/<int:pk>/withdraw/": [(post(lambda w: f"/apply/{w.app.pk}/withdraw/"), E(owner=302))],
     "apply/<int:pk>/supplement/": [(post(lambda w: f"/apply/{w.app.pk}/supplement/"), E(owner=302))],
     "apply/grants/<int:pk>/reports/": [(get(lambda w: f"/apply/grants/{w.grant.pk}/reports/"), APPLICANT_PAGE)],
+    "apply/claims/<int:pk>/": [(get(lambda w: f"/apply/claims/{w.claim.pk}/"), E(other_applicant=200))],
     # ---- pre-check ------------------------------------------------------------------------------------------
     "precheck/": [(get("/precheck/"), E(precheck=200, precheck_other=200))],
     "precheck/publish/": [(post("/precheck/publish/", lambda w: {"body": w.precheck_body.pk, "cycle": w.cycle.pk, "stage": "pre_check"}),
@@ -130,6 +131,10 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
         (get(lambda w: f"/office/applications/{w.app.pk}/materials/{w.material.pk}/"), OFFICE_ONLY),
         (get(lambda w: f"/office/applications/{w.app.pk}/materials/{w.secret.pk}/"), OFFICE_ONLY)],
     "office/grants/<int:pk>/revoke/": [(get(lambda w: f"/office/grants/{w.grant.pk}/revoke/"), OFFICE_ONLY)],
+    "office/claims/": [(get("/office/claims/"), OFFICE_ONLY | {"office_other": 200})],
+    "office/claims/<int:pk>/": [(get(lambda w: f"/office/claims/{w.claim.pk}/"), OFFICE_ONLY),
+                                (post(lambda w: f"/office/claims/{w.claim.pk}/", lambda w: {"decision": "approve"}), E(office=400))],
+    "office/claims/<int:pk>/evidence/": [(get(lambda w: f"/office/claims/{w.claim.pk}/evidence/"), OFFICE_ONLY)],
     "supervision/": [(get("/supervision/"), E(supervisor=200))],
     # ---- review ---------------------------------------------------------------------------------------------
     "criteria/": [(get("/criteria/"), PUBLIC)],

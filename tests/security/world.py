@@ -205,6 +205,19 @@ def build_world() -> World:
                "code": credit_code("654201", 51), "county": "654201", "decision": "塔行发〔2023〕12号", "awarded_on": "2023-12-20",
                "revoked_on": "", "revoke_reason": "", "banned_until": "", "note": ""}
         w.history = history_import_upload(actor=w.office, uploaded_file=upload(workbook([[row[k] for k, _l, _h in COLUMNS]])))
+        # a ban imported from paper (the world's own cycle holds 届次 1), and the other applicant's claim of
+        # that record (pending: no access)
+        from awards.history_import import history_import_commit
+
+        claimed = {**row, "name": "塔城市认领乳业有限公司", "code": credit_code("654201", 52), "decision": "", "awarded_on": "",
+                   "banned_until": "2027-01-01", "revoke_reason": "提供虚假材料"}
+        history_import_commit(batch=history_import_upload(actor=w.office, uploaded_file=upload(workbook([[claimed[k] for k, _l, _h in COLUMNS]]))),
+                              actor=w.office)
+        w.claim = aw.applicant_register_organization(user=w.other_user, name="塔城市认领乳业有限公司", credit_code=claimed["code"],
+                                                     county=county, legal_form="legal_person", registration_date=None)
+        from awards.claims import claim_evidence_add
+
+        claim_evidence_add(claim=w.claim, actor=w.other_user, uploaded_file=pdf_upload("licence.pdf"))
 
     # ---- tenant B: one filed application ------------------------------------------------------------
     from tests.awards.factories import filed, open_cycle
