@@ -172,6 +172,7 @@ def _tacheng_walk(until: str):
     with clock.frozen_at(at(2025, 9, 10)):
         for app in apps:
             actions.perform(application=app, name="approve", actor=checker, role="precheck")
+            services.opinion_record(application=app, actor=checker, role="precheck", kind="recommendation", body_name=app.route_body.name, text="审核通过")  # 塔城 第十四条
     with clock.frozen_at(at(2025, 9, 30)):
         publish_stage_list(cycle=cycle, stage_code="pre_check", actor=checker, role="precheck", body=apps[0].route_body)
     close_due_windows(now=at(2025, 10, 14, 0, 5))

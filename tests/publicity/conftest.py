@@ -73,6 +73,7 @@ def tacheng(make_user):
         with frozen_at(at(2025, 9, 10)):
             for app in apps:
                 move(app, action="approve", actor=ns.checker, role="precheck")
+                aw.opinion_record(application=app, actor=ns.checker, role="precheck", kind="recommendation", body_name=app.route_body.name, text="审核通过")  # 塔城 第十四条 审核意见
         return apps
 
     with frozen_at(at(2025, 9, 1)):

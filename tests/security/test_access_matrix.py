@@ -194,6 +194,13 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "programme/cycles/<int:pk>/applications/": [(get(lambda w: f"/programme/cycles/{w.cycle.pk}/applications/"), OFFICE_ONLY)],
     "programme/money/": [(get("/programme/money/"), LOGGED_IN)],
     "programme/money/<int:pk>/": [(get(lambda w: f"/programme/money/{w.grant.pk}/"), E(owner=200, office=200))],
+    "programme/reports/": [(get("/programme/reports/"), LOGGED_IN)],
+    # 塔城 asks no performance reports: nobody reads one (tests/awards/test_post_award_duties.py covers the awards that do)
+    "programme/reports/<int:pk>/<int:year>/": [(get(lambda w: f"/programme/reports/{w.grant.pk}/{w.grant.year + 1}/"), E())],
+    "programme/tracking/": [(get("/programme/tracking/"), LOGGED_IN)],
+    # 塔城 第三十条: the county market-regulation body tracks; the office reads
+    "programme/tracking/<int:pk>/": [(get(lambda w: f"/programme/tracking/{w.grant.pk}/"), E(office=200, precheck=200)),
+                                     (post(lambda w: f"/programme/tracking/{w.grant.pk}/"), E(precheck=200))],
     "programme/onboard/": [(get("/programme/onboard/"), E())],
     "programme/onboard/<slug:slug>/": [(get("/programme/onboard/tacheng-prefecture/"), OFFICE_ONLY)],
     "programme/admins/": [(get("/programme/admins/"), E(superuser=200)), (post("/programme/admins/"), E(superuser=400))],

@@ -110,6 +110,7 @@ def build_world() -> World:
     with at(2025, 9, 10):
         for a in (w.app, w.other_app):
             move(a, action="approve", actor=w.checker, role="precheck")
+            aw.opinion_record(application=a, actor=w.checker, role="precheck", kind="recommendation", body_name=a.route_body.name, text="审核通过")  # 塔城 第十四条
     with at(2025, 9, 30):
         w.notice = publish_stage_list(cycle=w.cycle, stage_code="pre_check", actor=w.checker, role="precheck",
                                       body=w.precheck_body, contact="0901-6222222")
@@ -162,6 +163,7 @@ def build_world() -> World:
         w.review_app = aw.application_submit(application=app2, actor=w.owner)
     with at(2025, 11, 25):
         move(w.review_app, action="approve", actor=w.checker, role="precheck")
+        aw.opinion_record(application=w.review_app, actor=w.checker, role="precheck", kind="recommendation", body_name=w.review_app.route_body.name, text="审核通过")
         publish_stage_list(cycle=w.review_cycle, stage_code="pre_check", actor=w.checker, role="precheck", body=w.precheck_body)
     close_due_windows(now=dt.datetime(2025, 12, 3, 0, 5, tzinfo=SHANGHAI))
     with at(2025, 12, 3):
