@@ -27,5 +27,6 @@ urlpatterns = [
     path("office/applications/<int:pk>/", views.office_application, name="office-application"),
     path("office/applications/<int:pk>/materials/<int:material_pk>/", views.office_material, name="office-material"),
     path("office/grants/<int:pk>/revoke/", views.office_revoke, name="office-revoke"),
+    path("office/grants/<int:pk>/revoke/evidence/", views.office_revocation_evidence, name="office-revocation-evidence"),
     path("supervision/", views.supervision, name="supervision"),
 ]

@@ -699,6 +699,21 @@ def office_revoke(request, pk):
                   status=400 if request.method == "POST" else 200)
 
 
+@login_required
+@require_safe
+def office_revocation_evidence(request, pk):
+    """The document proving a revocation's ground, as uploaded with it: a download, never an inline page."""
+    import mimetypes
+
+    from core.uploads import attachment_response
+
+    grant = selectors.grant_for_office(request.user, pk)
+    if not grant.revoke_evidence:
+        raise Http404("该撤销记录没有上传证明材料。")
+    name = grant.revoke_evidence.name.rsplit("/", 1)[-1]
+    return attachment_response(grant.revoke_evidence, name, mimetypes.guess_type(name)[0] or "application/octet-stream")
+
+
 # ---- supervision -----------------------------------------------------------------------------------------
 @login_required
 @require_safe  # read-only for the supervisor: any POST is refused (405)

@@ -240,6 +240,11 @@ def test_the_revocation_page_takes_the_incident_date_and_an_uploaded_document(cl
     assert "依第二十九条禁止申报（至 2032-03-01）" in done.content.decode()
     grant.refresh_from_db()
     assert grant.revoke_occurred_on == dt.date(2027, 11, 20) and grant.revoke_evidence.name.startswith("revocations/")
+    with at(dt.date(2028, 3, 1)):
+        assert "下载证明材料" in client.get(url).content.decode()
+        download = client.get(f"{url}evidence/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment")
 
 
 def test_the_revocation_api_takes_the_incident_date():
@@ -257,3 +262,18 @@ def test_the_revocation_api_takes_the_incident_date():
     assert done.status_code == 200, done.content
     body = done.json()
     assert (body["revoked_on"], body["revoke_occurred_on"]) == ("2028-07-10", "2028-05-20")
+
+
+def test_the_rules_page_says_whom_a_ban_reaches():
+    from jurisdictions import presenters
+    from jurisdictions.services import seed_ruleset_data
+
+    def bans(slug):
+        section = {s.key: s for s in presenters.present_ruleset(seed_ruleset_data(slug))}["bans"]
+        return {(i.article, i.text): [d.text for d in i.details] for i in section.items}
+
+    tacheng = bans("tacheng-prefecture")
+    assert "在初审、资格审查、评审、异议等任何环节查实即禁止申报" in tacheng[("第三十二条", "弄虚作假的：5年内不受理其申报")]
+    assert "随撤销奖励一并禁止申报" in tacheng[("第三十二条", "欺骗、贿赂等不正当手段的：10年内不受理其申报")]
+    assert "随撤销奖励一并禁止申报；未获奖的申报者被查实的，取消本届资格，不因此禁止申报" in bans("nm-chairman")[
+        ("第二十八条", "弄虚作假的：5年内不受理其申报")]

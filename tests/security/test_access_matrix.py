@@ -130,6 +130,8 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
         (get(lambda w: f"/office/applications/{w.app.pk}/materials/{w.material.pk}/"), OFFICE_ONLY),
         (get(lambda w: f"/office/applications/{w.app.pk}/materials/{w.secret.pk}/"), OFFICE_ONLY)],
     "office/grants/<int:pk>/revoke/": [(get(lambda w: f"/office/grants/{w.grant.pk}/revoke/"), OFFICE_ONLY)],
+    # the world's grant is not revoked: no evidence to download, for the office too (the download: test_revocation_and_bans)
+    "office/grants/<int:pk>/revoke/evidence/": [(get(lambda w: f"/office/grants/{w.grant.pk}/revoke/evidence/"), E())],
     "supervision/": [(get("/supervision/"), E(supervisor=200))],
     # ---- review ---------------------------------------------------------------------------------------------
     "criteria/": [(get("/criteria/"), PUBLIC)],
