@@ -277,3 +277,18 @@ def test_the_rules_page_says_whom_a_ban_reaches():
     assert "随撤销奖励一并禁止申报" in tacheng[("第三十二条", "欺骗、贿赂等不正当手段的：10年内不受理其申报")]
     assert "随撤销奖励一并禁止申报；未获奖的申报者被查实的，取消本届资格，不因此禁止申报" in bans("nm-chairman")[
         ("第二十八条", "弄虚作假的：5年内不受理其申报")]
+
+
+def test_the_ruleset_editor_changes_whom_a_ban_reaches(client, make_user):
+    """An office whose regulation changes (say 塔城 decides false materials bar only winners once revoked) edits
+    applies_to like any other number of the ruleset; the new version says so, version 1 is untouched."""
+    from jurisdictions.models import Ruleset
+    from tests.jurisdictions.test_ruleset_pages import edit_post, office_of
+
+    client.force_login(office_of(make_user, "tacheng-prefecture"))
+    page = client.get("/rules/tacheng-prefecture/edit/").content.decode()
+    assert 'name="ban__fraud__applies_to"' in page and "在任何环节被查实的申报者" in page
+    edit_post(client, "tacheng-prefecture", ban__fraud__applies_to="winners", note="依新文件修订")
+    versions = {r.version: r.data for r in Ruleset.objects.filter(award__slug="tacheng-prefecture")}
+    fraud = {v: next(b for b in d["bans"] if b["reason"] == "fraud")["applies_to"] for v, d in versions.items()}
+    assert fraud == {1: "applicants", 2: "winners"}
