@@ -47,6 +47,15 @@ def _move(name):
 DECIDED_ELSEWHERE = {"advance", "not_advance"}
 
 
+def _refuse(name):
+    """不予通过 / 未进入下一环节, with `data={"fraud": True}` when the refusal records a finding of false
+    materials (services.application_refuse writes the ban the ruleset gives for it)."""
+    def perform(*, application, actor, role, reason="", data=None):
+        return services.application_refuse(application=application, actor=actor, role=role, action=name, reason=reason,
+                                           fraud=bool((data or {}).get("fraud")))
+    return perform
+
+
 def _submit(*, application, actor, role, reason="", data=None):
     _only_applicant(role)
     return services.application_submit(application=application, actor=actor)
@@ -89,11 +98,11 @@ def register(name: str, perform: Callable | None = None, *, elsewhere: str = "")
 
 register("submit", _submit)
 register("approve", _move("approve"))
-register("reject", _move("reject"))
+register("reject", _refuse("reject"))
 register("request_supplement", _request_supplement)
 register("resubmit", _resubmit)
 register("advance", _move("advance"))
-register("not_advance", _move("not_advance"))
+register("not_advance", _refuse("not_advance"))
 register("withdraw", _withdraw)
 register("publish", elsewhere="列入公示须在该环节的名单页发布公示名单（公示期自发布之日起计算），不能逐件办理。")
 register("close_publicity", elsewhere=BY_SYSTEM)
@@ -116,6 +125,8 @@ def perform(name: str, *, application: Application, actor, role: str, reason: st
     action = get(name)
     if action.perform is None:
         raise InvalidTransition(action.elsewhere, code="not_here")
+    if (data or {}).get("fraud") and name not in services.REFUSALS:
+        raise InvalidTransition("“查实弄虚作假”只能随“不予通过”或“未进入下一环节”一并办理。", code="not_a_refusal", field="fraud")
     return action.perform(application=application, actor=actor, role=role, reason=reason, data=data)
 
 

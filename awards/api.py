@@ -172,6 +172,8 @@ class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(TABLE))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     role = serializers.CharField(required=False, allow_blank=True, default="", help_text="不填时按您在该申报上的岗位推断")
+    fraud = serializers.BooleanField(required=False, default=False,
+                                     help_text="随“不予通过”或“未进入下一环节”记录查实隐瞒有关情况或提供虚假材料；管理办法规定的，同时写入禁止申报记录")
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -228,11 +230,18 @@ class GrantSerializer(serializers.Serializer):
     prize_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     revoked_on = serializers.DateField(allow_null=True)
     revoke_reason = serializers.CharField()
+    revoke_occurred_on = serializers.DateField(allow_null=True)
+    revoke_evidence_ref = serializers.CharField()
+    prize_to_recover = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
 
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=20)
     text = serializers.CharField()
+    occurred_on = serializers.DateField(help_text="撤销事由（事故、违法行为、弄虚作假等）发生的日期；获奖后N年内的情形按此日期判断")
+    evidence = serializers.FileField(required=False, help_text="证明材料（multipart 上传），与 evidence_ref 至少填一项")
+    evidence_ref = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                         help_text="证明文书的文号或名称，如事故调查报告、行政处罚决定书")
 
 
 class PerformanceReportSerializer(serializers.Serializer):
@@ -454,7 +463,8 @@ def application_transition(request, pk):
     data = _valid(TransitionSerializer, request)
     actions.get(data["action"])  # an unknown action is refused before roles are asked
     actions.perform(data["action"], application=app, actor=request.user,
-                    role=_role_for(request.user, app, data["action"], data["role"]), reason=data["reason"])
+                    role=_role_for(request.user, app, data["action"], data["role"]), reason=data["reason"],
+                    data={"fraud": True} if data["fraud"] else None)
     return Response(_app_data(selectors.application_visible(request.user, pk)))
 
 
@@ -485,8 +495,10 @@ def application_withdraw(request, pk):
 
 
 # ---- grants ------------------------------------------------------------------------------------------------
-@extend_schema(tags=TAGS, summary="撤销奖励", request=RevokeSerializer, responses={200: GrantSerializer, **ERRORS})
+@extend_schema(tags=TAGS, summary="撤销奖励", request={"application/json": RevokeSerializer, "multipart/form-data": RevokeSerializer},
+               responses={200: GrantSerializer, **ERRORS})
 @api_view(["POST"])
+@parser_classes([JSONParser, MultiPartParser, FormParser])
 def grant_revoke(request, pk):
     grant = selectors.grant_for_office(request.user, pk)
     return Response(GrantSerializer(services.revoke(grant=grant, actor=request.user, **_valid(RevokeSerializer, request))).data)

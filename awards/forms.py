@@ -303,9 +303,12 @@ class ReasonForm(forms.Form):
 
 class ActionReasonForm(ReasonForm):
     """The review page's one reason box, shared by every action: required only for those that need a reason
-    (the view checks), so the browser must not refuse "审查通过" with the box empty."""
+    (the view checks), so the browser must not refuse "审查通过" with the box empty. The fraud box goes with
+    不予通过 / 未进入下一环节 only."""
 
     use_required_attribute = False
+    fraud = forms.BooleanField(label="查实隐瞒有关情况或提供虚假材料（随“不予通过”“未进入下一环节”办理）", required=False,
+                               help_text="管理办法规定在任何环节查实即禁止申报的，同时写入禁止申报记录")
 
 
 class SupplementAnswerForm(forms.Form):
@@ -379,6 +382,12 @@ class CommendForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.ChoiceField(label="撤销情形")
+    occurred_on = forms.DateField(label="撤销事由发生日期", widget=DATE,
+                                  help_text="事故、违法违规行为或弄虚作假发生的日期（不是撤销决定的日期）；“获奖后N年内发生”的情形按此日期判断")
+    evidence = forms.FileField(label="证明材料", required=False,
+                               help_text="事故调查报告、行政处罚决定书、核查报告等的扫描件（PDF、图片或 Office 文档）")
+    evidence_ref = forms.CharField(label="证明文书文号或名称", max_length=200, required=False,
+                                   help_text="未上传材料的，填写已存档文书的文号或名称；两项至少填一项")
     text = forms.CharField(label="撤销理由（将在公告中公开）", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, reasons, **kwargs):

@@ -288,6 +288,11 @@ class Grant(models.Model):
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     revoke_reason = models.CharField("撤销原因", max_length=20, blank=True)
     revoke_text = models.TextField(blank=True)
+    # the ground of the revocation: when it occurred (a window such as "获奖后2年内发生" is judged on this date,
+    # not on the decision's) and what proves it (an uploaded document, or the reference of one on file)
+    revoke_occurred_on = models.DateField("撤销事由发生日期", null=True, blank=True)
+    revoke_evidence = models.FileField("撤销事由证明材料", upload_to="revocations/%Y/", blank=True)
+    revoke_evidence_ref = models.CharField("证明文书（文号或名称）", max_length=200, blank=True)
     prize_to_recover = models.DecimalField("应追缴奖金", max_digits=12, decimal_places=2, null=True, blank=True)
     prize_recovered_on = models.DateField(null=True, blank=True)
 
@@ -310,6 +315,8 @@ class Ban(models.Model):
     through_cycle_number = models.PositiveIntegerField(null=True, blank=True)  # for bans in cycles
     article = models.CharField(max_length=60, blank=True)
     grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="bans")
+    # the application on which the ground was found (a finding at a stage or on an objection, not a revocation)
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="bans")
     imported = models.BooleanField(default=False)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)

@@ -17,7 +17,7 @@ from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules, cite
 from jurisdictions.selectors import ruleset_in_force
 
-from . import eligibility, permissions, selectors, signals
+from . import bans, eligibility, permissions, selectors, signals
 from .models import (Applicant, ApplicantKind, ApplicantMember, Application, Ban, ClaimRequest, Consultation, Cycle, Grant,
                      Material, PerformanceReport, StageOpinion, Status, SupplementRequest, TrackingNote)
 from .enums import WORKING
@@ -542,37 +542,97 @@ def withdraw(*, application: Application, actor, reason: str) -> Application:
     return move(application, action="withdraw", actor=actor, role="applicant", reason=reason)
 
 
-def revoke(*, grant: Grant, actor, reason: str, text: str) -> Grant:
-    """Revokes an award with a reason and a public notice; writes the ban the ruleset gives for the reason
-    and the prize money to recover where the ruleset says so."""
-    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
+def revoke(*, grant: Grant, actor, reason: str, text: str, occurred_on: dt.date, evidence=None,
+           evidence_ref: str = "") -> Grant:
+    """Revokes an award, decided today, for a ground that occurred on `occurred_on`, proved by an uploaded
+    document (`evidence`) or the reference of one (`evidence_ref`), with a public notice; writes the ban the
+    ruleset gives for the reason and the prize money to recover where the ruleset says so. A ground the
+    regulation limits to a window after the award ("获奖后2年内发生") must have occurred inside it, counted
+    from the award date (民法典 第二百零一条); the decision may come later."""
     if not permissions.office_of(actor, grant.award):
         raise NotPermitted("只有办公室可以撤销奖励。")
-    rule = rules.revocation_for(reason) if rules else None
-    if rules and rule is None:
-        raise DomainError("本奖项的管理办法没有规定这一撤销情形。", field="reason")
     today = clock.today()
-    if rule and rule.get("within_years") and today > Period(rule["within_years"], "years").after(grant.awarded_on):
-        raise DomainError(f"该情形须在获奖后 {rule['within_years']} 年内发生方可撤销（{rule['article']}）。", article=rule["article"])
+    rules = bans.rules_for_grant(grant, on=today)
+    rule = rules.revocation_for(reason) if rules else None
+    if rule is None:
+        raise DomainError("本奖项的管理办法没有规定这一撤销情形。", field="reason")
+    if not isinstance(occurred_on, dt.date):
+        raise DomainError("请填写撤销事由的发生日期。", field="occurred_on")
+    if occurred_on > today:
+        raise DomainError("撤销事由的发生日期不能晚于今天（撤销决定之日）。", field="occurred_on")
+    if rule.get("within_years"):
+        last = Period(rule["within_years"], "years").after(grant.awarded_on)
+        if not grant.awarded_on <= occurred_on <= last:
+            raise DomainError(f"该情形须在获奖后 {rule['within_years']} 年内发生方可撤销（{rule['article']}）：本奖励 "
+                              f"{grant.awarded_on:%Y-%m-%d} 表彰，须发生在 {grant.awarded_on:%Y-%m-%d} 至 {last:%Y-%m-%d} 之间，"
+                              f"所填发生日期为 {occurred_on:%Y-%m-%d}。", article=rule["article"], field="occurred_on",
+                              code="outside_revocation_window")
+    evidence_ref = (evidence_ref or "").strip()
+    if not evidence and not evidence_ref:
+        raise DomainError("请上传撤销事由的证明材料，或填写证明文书的文号或名称（如事故调查报告、行政处罚决定书）。", field="evidence")
+    if evidence:
+        try:
+            _validate_upload(evidence)
+        except DomainError as exc:
+            exc.field = "evidence"
+            raise
     with transaction.atomic():
-        move(grant.application, action="revoke", actor=actor, role="office", reason=text, data={"reason": reason})
-        grant.revoked_on, grant.revoke_reason, grant.revoke_text = today, reason, text
-        if rule and rule.get("recover_prize") and grant.prize_amount:
-            grant.prize_to_recover = grant.prize_amount
-        grant.save(update_fields=["revoked_on", "revoke_reason", "revoke_text", "prize_to_recover"])
-        ban_rule = rules.ban_for(reason) if rules else None
-        if ban_rule:
-            ban = Ban(applicant=grant.applicant, award=grant.award, reason=reason, starts_on=today, article=ban_rule["article"], grant=grant)
-            if ban_rule["unit"] == "years":
-                ban.ends_on = Period.from_rule(ban_rule).after(today)
-            else:
-                last = grant.award.cycles.aggregate(n=Max("number"))["n"] or grant.cycle_number
-                ban.through_cycle_number = last + ban_rule["length"]
-            ban.save()
-        log_action("grant.revoke", actor=actor, obj=grant, role="office", jurisdiction_code=grant.award.jurisdiction.code,
-                   data={"reason": reason, "ban": ban_rule, "recover": str(grant.prize_to_recover or "")})
-        signals.grant_revoked.send(sender=Grant, grant=grant, actor=actor)  # publicity publishes the revocation
+        locked = Grant.objects.select_for_update().get(pk=grant.pk)
+        if locked.revoked_on:
+            raise DomainError(f"该奖励已于 {locked.revoked_on:%Y-%m-%d} 撤销。", code="already_revoked")
+        try:
+            move(grant.application, action="revoke", actor=actor, role="office", reason=text,
+                 data={"reason": reason, "occurred_on": occurred_on.isoformat()})
+            grant.revoked_on, grant.revoke_reason, grant.revoke_text = today, reason, text
+            grant.revoke_occurred_on, grant.revoke_evidence_ref = occurred_on, evidence_ref[:200]
+            if evidence:
+                grant.revoke_evidence = evidence
+            recover = grant.prize_amount or (rules.prize(grant.category) if grant.imported else None)
+            if rule.get("recover_prize") and recover:
+                grant.prize_to_recover = recover  # an imported title carries no amount: the prize its ruleset gives
+            grant.save(update_fields=["revoked_on", "revoke_reason", "revoke_text", "revoke_occurred_on", "revoke_evidence",
+                                      "revoke_evidence_ref", "prize_to_recover"])
+            ban = bans.ban_write(applicant=grant.applicant, award=grant.award, rules=rules, reason=reason, revoked=True, on=today,
+                                 grant=grant, note=f"撤销奖励（证书编号 {grant.serial}）")
+            log_action("grant.revoke", actor=actor, obj=grant, role="office", jurisdiction_code=grant.award.jurisdiction.code,
+                       data={"reason": reason, "occurred_on": occurred_on.isoformat(), "evidence_ref": evidence_ref,
+                             "evidence": grant.revoke_evidence.name if grant.revoke_evidence else "",
+                             "ban": ban.pk if ban else None, "ban_article": ban.article if ban else "",
+                             "recover": str(grant.prize_to_recover or ""), "imported": grant.imported})
+            signals.grant_revoked.send(sender=Grant, grant=grant, actor=actor)  # publicity publishes the revocation
+        except BaseException:
+            _discard_stored_file(grant.revoke_evidence)
+            raise
     return grant
+
+
+#: the moves by which an application leaves the cycle at its stage, on which a finding of false materials
+#: (查实隐瞒有关情况或者提供虚假材料) can be recorded
+REFUSALS = ("reject", "not_advance")
+
+
+def application_refuse(*, application: Application, actor, role: str, action: str, reason: str, fraud: bool = False) -> Application:
+    """The stage's actor refuses the application ("不予通过") or records that it does not advance, with its
+    reason. With `fraud`, the refusal records that the application rests on concealed facts or false
+    materials, and writes the ban the ruleset gives for that finding wherever it is made (a ban applying to
+    "applicants", 塔城 第三十二条); where the regulation bans only winners whose title is revoked, none is written."""
+    if action not in REFUSALS:
+        raise DomainError("“查实弄虚作假”只能随“不予通过”或“未进入下一环节”一并办理。", code="not_a_refusal")
+    if action == "not_advance":  # a stage whose decision another app owns (scores, a vote) is left only with it
+        signals.leaving_stage.send(sender=Application, application=application, stage=application.stage, action=action)
+    with transaction.atomic():
+        app = move(application, action=action, actor=actor, role=role, reason=reason, data={"fraud": True} if fraud else None)
+        if fraud:
+            rules = Rules(app.cycle.ruleset.data)
+            stage = rules.stage(app.stage)
+            ban = bans.ban_write(applicant=app.applicant, award=app.cycle.award, rules=rules, reason="fraud", revoked=False,
+                                 on=clock.today(), application=app, note=f"{stage.label}环节查实弄虚作假：{reason}")
+            log_action("application.fraud_found", actor=actor, obj=app, role=role, jurisdiction_code=app.cycle.award.jurisdiction.code,
+                       data={"stage": app.stage, "action": action, "ban": ban.pk if ban else None,
+                             "ban_article": ban.article if ban else "",
+                             "ends_on": ban.ends_on.isoformat() if ban and ban.ends_on else None,
+                             "through_cycle_number": ban.through_cycle_number if ban else None})
+    return app
 
 
 @transaction.atomic

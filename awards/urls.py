@@ -31,5 +31,6 @@ urlpatterns = [
     path("office/claims/", claim_views.office_claims, name="office-claims"),
     path("office/claims/<int:pk>/", claim_views.office_claim, name="office-claim"),
     path("office/claims/<int:pk>/evidence/", claim_views.office_claim_evidence, name="office-claim-evidence"),
+    path("office/grants/<int:pk>/revoke/evidence/", views.office_revocation_evidence, name="office-revocation-evidence"),
     path("supervision/", views.supervision, name="supervision"),
 ]

@@ -24,7 +24,7 @@ from core.pagecache import session_page_cache
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
 from jurisdictions.selectors import admin_jurisdictions
 
-from . import eligibility, permissions, prizes, selectors, services
+from . import bans, eligibility, permissions, prizes, selectors, services
 from .forms import (AccountForm, ActionReasonForm, ApprovalForm, CommendForm, ConsultationAnswerForm, ConsultationForm, CycleOpenForm, EncouragedForm, FactsForm, IndividualForm,
                     InternalPublicityForm, MaterialForm, OpinionForm, OrganizationForm, PerformanceReportForm, PlannerForm,
                     PrizePaymentForm, ReasonForm, RecommendationForm, RecoveryPaymentForm, RevokeForm, SelfEvaluationForm,
@@ -368,6 +368,18 @@ def precheck_publish(request):
     return redirect("awards:precheck-home")
 
 
+def _checked(value) -> bool:
+    return value in ("on", "true", "1", "yes")
+
+
+def _fraud_outcome(app) -> str:
+    """What recording a finding of false materials wrote: the ban, or why there is none."""
+    ban = app.bans.order_by("-pk").first()
+    if ban is not None:
+        return f"已记录查实弄虚作假，{bans.ban_summary(ban)}。"
+    return "已记录查实弄虚作假；本奖项管理办法规定的禁止申报以撤销称号为前提，未写入禁止申报记录。"
+
+
 def _review_page(request, app, *, role, back, memberships=None):
     """The checker's page: declaration, eligibility and materials side by side, opinions and actions.
     `memberships`: the user's active memberships (body selected) when the caller already read them."""
@@ -437,14 +449,16 @@ def _review_page(request, app, *, role, back, memberships=None):
                 reason_form.add_error(None, f"“{TABLE[action].label}”须填写书面理由。")
                 raise _Stay()
             reason = reason_form.cleaned_data["reason"] if reason_form is not None else request.POST.get("reason", "")
+            fraud = _checked(request.POST.get("fraud"))
             try:
-                actions.perform(action, application=app, actor=request.user, role=role, reason=reason)
+                actions.perform(action, application=app, actor=request.user, role=role, reason=reason,
+                                data={"fraud": True} if fraud else None)
             except DomainError as exc:
                 reason_form = reason_form or ActionReasonForm(request.POST)
                 reason_form.is_valid()
                 add_domain_error(reason_form, exc)
                 raise _Stay() from None
-            messages.success(request, f"已办理：{TABLE[action].label}。")
+            messages.success(request, f"已办理：{TABLE[action].label}。" + (_fraud_outcome(app) if fraud else ""))
             return redirect(request.path)
         except _Stay:
             status = 400
@@ -463,6 +477,7 @@ def _review_page(request, app, *, role, back, memberships=None):
         "actions": buttons, "opinion_form": opinion_form, "supplement_form": supplement_form, "reason_form": reason_form,
         "consult_form": consult_form, "answer_form": answer_form, "today": clock.today(),
         "consultations": [(c, c.state(clock.today())) for c in app.consultations.all()],
+        "can_find_fraud": any(code in services.REFUSALS for code, _label, _needs in buttons),
         "facts": _facts_rows(app), "overdue": selectors.is_overdue(app),
         "material_url": "awards:precheck-material" if role == "precheck" else "awards:office-material",
     }, status=status)
@@ -611,8 +626,10 @@ def office_stage(request, pk, code):
                 action = request.POST.get("action", "")
                 if action not in actions.REGISTRY or app.cycle_id != cycle.pk:
                     raise Http404("未知的操作。")
-                actions.perform(action, application=app, actor=request.user, role="office", reason=request.POST.get("reason", ""))
-                messages.success(request, f"{app.reference}：已办理“{TABLE[action].label}”。")
+                fraud = _checked(request.POST.get("fraud"))
+                actions.perform(action, application=app, actor=request.user, role="office", reason=request.POST.get("reason", ""),
+                                data={"fraud": True} if fraud else None)
+                messages.success(request, f"{app.reference}：已办理“{TABLE[action].label}”。" + (_fraud_outcome(app) if fraud else ""))
                 return redirect(request.path)
         except DomainError as exc:
             status = 400
@@ -625,6 +642,7 @@ def office_stage(request, pk, code):
     for r in rows:
         r["error"] = errors.get(r["app"].pk)
         r["typed"] = request.POST.get("reason", "") if r["error"] else ""
+        r["action_codes"] = {code for code, _label, _needs in r["actions"]}
     is_review = code in ("material_review", "on_site_review", "defense", "composite_evaluation", "qualification_review") and stage.actor == "office"
     window = stage.publicity or stage.public_comment
     selection = None
@@ -704,20 +722,39 @@ def office_commend(request, pk):
 @login_required
 def office_revoke(request, pk):
     grant = selectors.grant_for_office(request.user, pk)
-    rules = Rules(grant.cycle.ruleset.data) if grant.cycle else None
-    reasons = [(r["reason"], f"{BAN_REASONS.get(r['reason'], r['reason'])}（{r.get('article') or ''}）")
+    rules = bans.rules_for_grant(grant, on=clock.today())  # an imported title: the award's ruleset of the time
+    reasons = [(r["reason"], f"{BAN_REASONS.get(r['reason'], r['reason'])}"
+                             f"{f'（获奖后{w}年内发生）' if (w := r.get('within_years')) else ''}（{r.get('article') or ''}）")
                for r in (rules.revocations if rules else [])]
-    form = RevokeForm(request.POST or None, reasons=reasons)
+    form = RevokeForm(request.POST or None, request.FILES or None, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:
-            services.revoke(grant=grant, actor=request.user, **form.cleaned_data)
+            grant = services.revoke(grant=grant, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"已撤销 {grant.applicant.name} 的{grant.award.name}，并发布撤销公告。")
+            ban = grant.bans.order_by("-pk").first()
+            messages.success(request, f"已撤销 {grant.applicant.name} 的{grant.award.name}，并发布撤销公告。"
+                                      + (f"{bans.ban_summary(ban)}。" if ban else "管理办法对该情形未规定禁止申报。")
+                                      + (f"应追缴奖金 {grant.prize_to_recover} 元。" if grant.prize_to_recover else ""))
             return redirect("awards:office-cycle", pk=grant.cycle_id) if grant.cycle_id else redirect("awards:office-home")
     return render(request, "awards/office_revoke.html", {"grant": grant, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_safe
+def office_revocation_evidence(request, pk):
+    """The document proving a revocation's ground, as uploaded with it: a download, never an inline page."""
+    import mimetypes
+
+    from core.uploads import attachment_response
+
+    grant = selectors.grant_for_office(request.user, pk)
+    if not grant.revoke_evidence:
+        raise Http404("该撤销记录没有上传证明材料。")
+    name = grant.revoke_evidence.name.rsplit("/", 1)[-1]
+    return attachment_response(grant.revoke_evidence, name, mimetypes.guess_type(name)[0] or "application/octet-stream")
 
 
 # ---- supervision -----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from .calendar import UNIT_LABELS, UNITS
-from .rules import BAN_REASONS, STAGE_CODES, STAGE_LABELS, WINDOW_KEYS, validate_ruleset_data
+from .rules import BAN_APPLIES_TO, BAN_REASONS, STAGE_CODES, STAGE_LABELS, WINDOW_KEYS, validate_ruleset_data
 
 WINDOW_LABELS = {"publicity": "公示期", "public_comment": "征求意见期", "deadline": "办理时限"}
 UNIT_CHOICES = [(u, UNIT_LABELS[u].removeprefix("个")) for u in UNITS]  # 工作日 / 天
@@ -34,7 +34,7 @@ class FieldSpec:
     path: tuple  # keys; a dict {"code": X} inside selects the list item with that code/reason
     group: str
     label: str
-    kind: str  # int | optional_int | unit | period_unit | weight | fraction | bool
+    kind: str  # int | optional_int | unit | period_unit | ban_scope | weight | fraction | bool
     hint: str = ""  # text the schema check uses for this item, to put its message beside the field
     min_value: int | None = None
     max_value: int | None = None
@@ -110,6 +110,9 @@ def field_specs(data: dict) -> list[FieldSpec]:
                                f"禁止申报（{BAN_REASONS[reason]}）期限", "int", "", 1, 50))
         specs.append(FieldSpec(f"ban__{reason}__unit", base + ("unit",), "再次申报与禁止申报",
                                f"禁止申报（{BAN_REASONS[reason]}）单位", "period_unit"))
+        if "applies_to" in ban:
+            specs.append(FieldSpec(f"ban__{reason}__applies_to", base + ("applies_to",), "再次申报与禁止申报",
+                                   f"禁止申报（{BAN_REASONS[reason]}）适用于", "ban_scope"))
     for cat, label in (("organization", "组织"), ("individual", "个人")):
         specs.append(FieldSpec(f"prize_{cat}", ("prize", cat), "奖金", f"奖金（元）：{label}（不设奖金请留空）",
                                "optional_int", f"prize.{cat}", 0, 100_000_000))
@@ -207,6 +210,10 @@ class RulesetEditForm(forms.Form):
         if spec.kind == "period_unit":
             return forms.ChoiceField(label=spec.label, choices=PERIOD_CHOICES,
                                      error_messages={"invalid_choice": "请选择“年”或“届”。", "required": "此项必填。"})
+        if spec.kind == "ban_scope":
+            return forms.ChoiceField(label=spec.label, choices=list(BAN_APPLIES_TO.items()),
+                                     error_messages={"invalid_choice": "请选择“撤销称号的获奖者”或“在任何环节被查实的申报者”。",
+                                                     "required": "此项必填。"})
         if spec.kind == "weight":
             return forms.DecimalField(label=spec.label, min_value=Decimal("0"), max_value=Decimal("1"), max_digits=5,
                                       decimal_places=3, error_messages={

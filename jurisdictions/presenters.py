@@ -8,7 +8,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from .calendar import UNIT_LABELS
-from .rules import ACTOR_LABELS, BAN_REASONS, CATEGORY_LABELS, STAGE_CODES, STAGE_LABELS
+from .rules import ACTOR_LABELS, BAN_REASONS, CATEGORY_LABELS, STAGE_CODES, STAGE_LABELS, ban_applies_to
 
 PERIOD_UNITS = {"years": "年", "cycles": "届"}
 LEVEL_LABELS = {"county": "县级（旗、县、县级市、区）", "prefecture": "地市级（盟、地区、地级市）", "province": "省级"}
@@ -291,6 +291,11 @@ def _bans(data: dict) -> Section:
         else:
             text = f"{reason}的：{ban['length']}年内不受理其申报"
         details = [Item(f"原文：{ban['text']}", muted=True)] if ban.get("text") else []
+        if ban_applies_to(ban) == "applicants":
+            scope = "在初审、资格审查、评审、异议等任何环节查实即禁止申报"
+        else:
+            scope = "随撤销奖励一并禁止申报" + ("；未获奖的申报者被查实的，取消本届资格，不因此禁止申报" if ban["reason"] == "fraud" else "")
+        details.insert(0, Item(scope))
         items.append(Item(text, ban.get("article"), details))
     return Section("bans", "禁止申报", items or [Item("未规定")])
 

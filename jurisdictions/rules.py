@@ -45,6 +45,8 @@ STAGE_LABELS = {
 REVIEW_STAGES = ("material_review", "on_site_review", "defense")
 CATEGORIES = ("organization", "individual")
 CATEGORY_LABELS = {"organization": "组织", "individual": "个人"}
+#: whom a ban reaches: winners whose title is revoked for the ground, or any applicant on whom it is found
+BAN_APPLIES_TO = {"winners": "撤销称号的获奖者", "applicants": "在任何环节被查实的申报者"}
 BAN_REASONS = {"fraud": "弄虚作假", "bribery": "欺骗、贿赂等不正当手段", "serious_accident": "获奖后发生较大及以上事故或严重违法"}
 WINDOW_KEYS = ("publicity", "public_comment", "deadline")
 ACTORS = ("office", "applicant", "precheck", "committee")
@@ -195,9 +197,12 @@ class Rules:
     def reapply_after_award(self) -> dict | None:
         return self.data.get("reapply_after_award")
 
-    def ban_for(self, reason: str) -> dict | None:
+    def ban_for(self, reason: str, *, revoked: bool = True) -> dict | None:
+        """The ban the ruleset gives for `reason`. A ban `applies_to` "winners" (the default) follows the
+        revocation of a title won so (`revoked=True`); one that applies to "applicants" is written wherever
+        the ground is found: at a stage of the application, on an objection, or by revoking the title."""
         for ban in self.data.get("bans", []):
-            if ban["reason"] == reason:
+            if ban["reason"] == reason and (revoked or ban_applies_to(ban) == "applicants"):
                 return ban
         return None
 
@@ -299,6 +304,10 @@ class Rules:
         return str(section.get("article") or "") if isinstance(section, dict) else ""
 
 
+def ban_applies_to(ban: dict) -> str:
+    return ban.get("applies_to") or "winners"
+
+
 def cite(text: str, article: str | None) -> str:
     """A sentence citing the award's own article when its regulation has one, never an empty "（）"."""
     return f"{text}（{article}）。" if article else f"{text}。"
@@ -370,6 +379,9 @@ def validate_ruleset_data(data: dict) -> list[str]:
         for ban in bans:
             need(isinstance(ban, dict) and ban.get("reason") in BAN_REASONS and ban.get("unit") in ("cycles", "years")
                  and isinstance(ban.get("length"), int), f"禁止申报规则无效：{ban}。")
+            if isinstance(ban, dict) and "applies_to" in ban:
+                need(ban["applies_to"] in BAN_APPLIES_TO,
+                     f"禁止申报规则 {ban.get('reason')} 的 applies_to 必须是 winners（撤销称号后）或 applicants（任何环节查实）。")
     prize = data.get("prize")
     if need(isinstance(prize, dict), "缺少奖金 prize。"):
         for key in ("organization", "individual"):

@@ -12,15 +12,13 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 
-from awards import permissions
-from awards.models import Application, Ban, Status
+from awards import bans, permissions
+from awards.models import Application, Status
 from awards.pipeline import move
 from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
-from core.period import Period
 from jurisdictions.calendar import deadline_after
 from jurisdictions.rules import Rules, cite
 
@@ -203,25 +201,6 @@ def objection_record_findings(*, objection: Objection, actor, findings: str) -> 
     return obj
 
 
-def _write_fraud_ban(obj: Objection, rules: Rules | None) -> Ban | None:
-    """Same shape as awards.services.revoke: the ruleset's fraud ban, in years or in cycles."""
-    ban_rule = rules.ban_for("fraud") if rules else None
-    if not ban_rule:
-        return None
-    app = obj.application
-    award = obj.notice.award
-    today = clock.today()
-    ban = Ban(applicant=app.applicant, award=award, reason="fraud", starts_on=today, article=ban_rule["article"],
-              note=f"异议查实弄虚作假（回执号 {obj.receipt_no}）")
-    if ban_rule["unit"] == "years":
-        ban.ends_on = Period.from_rule(ban_rule).after(today)
-    else:
-        last = award.cycles.aggregate(n=Max("number"))["n"] or app.cycle.number
-        ban.through_cycle_number = last + ban_rule["length"]
-    ban.save()
-    return ban
-
-
 @transaction.atomic
 def objection_decide(*, objection: Objection, actor, upheld: bool, text: str, fraud: bool = False) -> Objection:
     if not (text or "").strip():
@@ -244,8 +223,9 @@ def objection_decide(*, objection: Objection, actor, upheld: bool, text: str, fr
         if app.status == Status.HELD:
             move(app, action="remove", actor=actor, role="office", data={"objection": obj.pk, "fraud": bool(fraud)},
                        reason=f"异议成立（回执号 {obj.receipt_no}{'，' + articles['result'] if articles['result'] else ''}）：{text.strip()}")
-        if fraud:
-            ban = _write_fraud_ban(obj, rules)
+        if fraud:  # a non-winner found to have cheated: banned only where the ruleset's ban reaches applicants
+            ban = bans.ban_write(applicant=app.applicant, award=obj.notice.award, rules=rules, reason="fraud", revoked=False,
+                                 on=clock.today(), application=app, note=f"异议查实弄虚作假（回执号 {obj.receipt_no}）")
     else:
         _release_if_clear(obj, actor, f"异议不成立（回执号 {obj.receipt_no}{'，' + articles['result'] if articles['result'] else ''}）：{text.strip()}")
     _log("decide", obj, actor, upheld=bool(upheld), fraud=bool(fraud), ban=ban.pk if ban else None)

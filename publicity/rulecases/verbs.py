@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 import io
 import random
 from decimal import Decimal
@@ -18,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from awards import actions, history_import
+from awards import actions, bans, history_import
 from awards import selectors as award_selectors
 from awards import services as award_services
 from awards.enums import TERMINAL
@@ -424,19 +423,15 @@ FRAUD = "隐瞒有关情况、提供虚假材料进行申报"
 
 
 def record_fraud(world: World, step: Step) -> Outcome:
-    """The office finds that the application rests on false materials. Through the registry's own action
-    where the product has one; otherwise the only thing an office can do today: refuse the application at
-    its stage, giving that reason (which writes no ban)."""
+    """The office (or the checking body at its stage) finds that the application rests on false materials:
+    it refuses the application at its stage recording that finding (不予通过, 查实弄虚作假), which writes the ban
+    the ruleset gives wherever such a finding is made."""
     app = world.require_application(step.args["applicant"])
     rules = _rules_of(app)
     role = rules.stage(app.stage).actor
     role = "office" if role in ("committee", "applicant") else role
-    action = actions.REGISTRY.get("record_fraud")
-    if action is not None and action.perform is not None:
-        actions.perform("record_fraud", application=app, actor=world.actor_for(role, app), role=role, reason=FRAUD)
-        return Outcome(True, "已认定提供虚假材料")
-    actions.perform("reject", application=app, actor=world.actor_for(role, app), role=role, reason=FRAUD)
-    return Outcome(True, "产品没有单独的“认定弄虚作假”操作，已按“不予通过”办理并写明理由")
+    actions.perform("reject", application=app, actor=world.actor_for(role, app), role=role, reason=FRAUD, data={"fraud": True})
+    return Outcome(True, "已认定提供虚假材料，不予通过")
 
 
 def revoke(world: World, step: Step) -> Outcome:
@@ -446,16 +441,15 @@ def revoke(world: World, step: Step) -> Outcome:
              .select_related("application__cycle__ruleset", "cycle__ruleset", "award").order_by("-awarded_on", "-pk").first())
     if grant is None:
         raise CaseError(f"{name} 没有可撤销的获奖记录。")
-    rules = Rules((grant.cycle or grant.application.cycle).ruleset.data)
+    rules = bans.rules_for_grant(grant, on=clock.today())
     reason = step.args["reason"]
     if reason == "serious_violation" and rules.revocation_for(reason) is None and rules.revocation_for("serious_accident"):
         reason = "serious_accident"  # the rulesets list 较大事故 and 严重违法违规 as one revocation case
     ground = FRAUD if reason == "fraud" else "管理办法规定应撤销奖励的情形"
-    kwargs = {"grant": grant, "actor": world.office(), "reason": reason,
-              "text": f"经查，{applicant.name}{ground}（发生于 {step.args['occurred_on']:%Y-%m-%d}），撤销其奖励。"}
-    if "occurred_on" in inspect.signature(award_services.revoke).parameters:
-        kwargs["occurred_on"] = step.args["occurred_on"]
-    award_services.revoke(**kwargs)
+    occurred_on = step.args["occurred_on"]
+    award_services.revoke(grant=grant, actor=world.office(), reason=reason, occurred_on=occurred_on,
+                          text=f"经查，{applicant.name}{ground}（发生于 {occurred_on:%Y-%m-%d}），撤销其奖励。",
+                          evidence_ref=f"查实{ground}的调查报告（{occurred_on:%Y-%m-%d}）")
     return Outcome(True, f"已撤销 {applicant.name} 第 {grant.cycle_number} 届的奖励")
 
 

@@ -22,6 +22,7 @@ OWNERS = {
     ("awards/services.py", "supplement_answer"), ("awards/services.py", "stage_select"),
     ("awards/services.py", "approval_record"), ("awards/services.py", "commend"),
     ("awards/services.py", "withdraw"), ("awards/services.py", "revoke"),
+    ("awards/services.py", "application_refuse"),
     ("publicity/windows.py", "publish_stage_list"), ("publicity/windows.py", "close_notices"),
     ("publicity/services.py", "objection_decide"), ("publicity/services.py", "_release_if_clear"),
     ("review/services.py", "vote_apply"),

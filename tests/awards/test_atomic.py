@@ -449,8 +449,19 @@ def case_cycle_review_close():
 
 def case_revoke():
     grant, office, _member = chanhe_grant()
+    # with its evidence uploaded: a failed revocation leaves no stored file either
     return frozen(grant.awarded_on + dt.timedelta(days=30), services.revoke, grant=fresh(Grant, grant.pk), actor=lambda: office,
-                  reason="fraud", text="经查提供虚假材料"), "grant.revoke"
+                  reason="fraud", text="经查提供虚假材料", occurred_on=grant.awarded_on - dt.timedelta(days=60),
+                  evidence=lambda: SimpleUploadedFile("调查报告.pdf", PDF, "application/pdf")), "grant.revoke"
+
+
+def case_application_refuse_for_fraud():
+    """塔城 第三十二条: the checking body refuses at pre-check recording false materials; the ban is written in
+    the same transaction as the move."""
+    app, _user, checker, _office = _submitted()
+    return frozen(START + dt.timedelta(days=8), services.application_refuse, application=fresh(Application, app.pk),
+                  actor=lambda: checker, role="precheck", action="reject", reason="经核查，提供虚假的财务报表", fraud=True), \
+        "application.fraud_found"
 
 
 def case_performance_report_submit():
@@ -491,6 +502,7 @@ CASES = {
     "commend": ("awards.services.commend", case_commend),
     "cycle_review_close": ("awards.services.cycle_review_close", case_cycle_review_close),
     "revoke": ("awards.services.revoke", case_revoke),
+    "application_refuse": ("awards.services.application_refuse", case_application_refuse_for_fraud),
     "performance_report_submit": ("awards.services.performance_report_submit", case_performance_report_submit),
     "tracking_note_add": ("awards.services.tracking_note_add", case_tracking_note_add),
     "consultation_request": ("awards.services.consultation_request", case_consultation_request),

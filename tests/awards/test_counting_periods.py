@@ -76,7 +76,8 @@ def test_a_ban_decided_on_29_february_ends_on_28_february():
     cycle, office = open_cycle("tacheng-prefecture")
     grant = _awarded(cycle, "tc-ban", "654201", on=dt.date(2025, 11, 20))
     with clock.frozen_at(at(2028, 2, 29)):
-        services.revoke(grant=grant, actor=office, reason="bribery", text="以贿赂手段获奖")
+        services.revoke(grant=grant, actor=office, reason="bribery", text="以贿赂手段获奖", occurred_on=dt.date(2025, 10, 1),
+                        evidence_ref="纪检监察机关通报")
     ban = Ban.objects.get(grant=grant)
     assert (ban.starts_on, ban.ends_on, ban.article) == (dt.date(2028, 2, 29), dt.date(2038, 2, 28), "第三十二条")
     [refusal] = _refusals(grant, dt.date(2038, 2, 28))
@@ -84,18 +85,22 @@ def test_a_ban_decided_on_29_february_ends_on_28_february():
     assert _refusals(grant, dt.date(2038, 3, 1)) == []
 
 
-def test_the_chanhe_revocation_window_counts_from_the_award_date():
-    # 瀍河 第二十九条: 获奖后2年内发生重大事故 — still revocable on the same date two years on, no longer the next day.
+def test_the_chanhe_revocation_window_counts_from_the_award_date_to_the_incident():
+    # 瀍河 第二十九条: 获奖后2年内发生重大事故 — an accident on the same date two years on is inside the window,
+    # the next day is not; the decision itself may come later.
     from core.errors import DomainError
 
     cycle, office = open_cycle("chanhe-head")
     late = _awarded(cycle, "ch-late", "410304", on=dt.date(2023, 5, 31))
-    with clock.frozen_at(at(2025, 6, 1)), pytest.raises(DomainError, match="第二十九条"):
-        services.revoke(grant=late, actor=office, reason="serious_accident", text="发生重大事故")
+    with clock.frozen_at(at(2025, 6, 1)), pytest.raises(DomainError, match="第二十九条") as refused:
+        services.revoke(grant=late, actor=office, reason="serious_accident", text="发生重大事故", occurred_on=dt.date(2025, 6, 1),
+                        evidence_ref="洛阳市应急管理局事故调查报告")
+    assert "须发生在 2023-05-31 至 2025-05-31 之间" in refused.value.message and refused.value.field == "occurred_on"
     in_time = _awarded(cycle, "ch-in-time", "410304", on=dt.date(2023, 5, 31))
-    with clock.frozen_at(at(2025, 5, 31)):
-        services.revoke(grant=in_time, actor=office, reason="serious_accident", text="发生重大事故")
-    assert Ban.objects.get(grant=in_time).ends_on == dt.date(2029, 5, 31)  # 第二十九条: 4年内不接受再次申报
+    with clock.frozen_at(at(2025, 9, 1)):
+        services.revoke(grant=in_time, actor=office, reason="serious_accident", text="发生重大事故", occurred_on=dt.date(2025, 5, 31),
+                        evidence_ref="洛阳市应急管理局事故调查报告")
+    assert Ban.objects.get(grant=in_time).ends_on == dt.date(2029, 9, 1)  # 第二十九条: 4年内不接受再次申报, from the decision
 
 
 @pytest.mark.unit

@@ -77,7 +77,8 @@ def test_revocation_writes_the_ban_and_the_money_to_recover():
     grant = Grant.objects.filter(award__slug="chanhe-head").first()
     office = grant.award.office.memberships.filter(role="office").first().user
     with clock.frozen_at(dt.datetime.combine(grant.awarded_on + dt.timedelta(days=30), dt.time(9), tzinfo=clock.SHANGHAI)):
-        services.revoke(grant=grant, actor=office, reason="fraud", text="经查提供虚假材料")
+        services.revoke(grant=grant, actor=office, reason="fraud", text="经查提供虚假材料", occurred_on=grant.awarded_on,
+                        evidence_ref="调查报告")
     grant.refresh_from_db()
     ban = Ban.objects.get(grant=grant)
     assert ban.article == "第二十八条" and (ban.ends_on.year - ban.starts_on.year) == 4  # 瀍河 第二十八条: 4年内

@@ -42,8 +42,9 @@ def test_nm_chairman():
     assert window(r, "qualification_review") == (5, "working_days", "第二十条")
     assert window(r, "award_publicity") == (5, "working_days", "第二十三条")
     assert r.routing["first"] == "market_regulation" and r.routing["level"] == "prefecture"  # 第十九条 盟市
-    assert r.ban_for("fraud") == {"reason": "fraud", "length": 5, "unit": "years", "article": "第二十八条",
+    assert r.ban_for("fraud") == {"reason": "fraud", "length": 5, "unit": "years", "applies_to": "winners", "article": "第二十八条",
                                   "text": "弄虚作假、采取不正当手段骗取荣誉的，5年内不受理其申报"}
+    assert r.ban_for("fraud", revoked=False) is None  # 第二十八条: the ban follows the revocation of a title won so
     assert r.performance_report_years == 3  # 第三十二条
     assert r.post_award["tracking"]["years"] == 5  # 第三十三条
     elig = {e["code"]: e for e in r.eligibility}
@@ -119,6 +120,8 @@ def test_tacheng_prefecture():
     assert r.objection_deadline.length == 5 and r.objection_deadline.article == "第二十四条"
     assert r.reapply_after_award == {"length": 5, "unit": "years", "unless_declared": "new_achievements", "text": "获奖后5年内不得以原获奖成果再次申报", "article": "第十条"}
     assert (r.ban_for("fraud")["length"], r.ban_for("bribery")["length"]) == (5, 10)  # 第三十二条
+    # 第三十二条: 隐瞒有关情况或者提供虚假材料进行申报的 — wherever it is found; bribery only with the title revoked
+    assert r.ban_for("fraud", revoked=False)["length"] == 5 and r.ban_for("bribery", revoked=False) is None
     assert r.revocation_for("serious_accident")["within_years"] == 5  # 第三十三条
     elig = {e["code"]: e for e in r.eligibility}
     assert elig["years_of_operation"]["min"] == 5 and elig["years_of_operation"]["new_economy_min"] == 3  # 第九条（二）

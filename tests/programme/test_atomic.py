@@ -170,7 +170,8 @@ def case_spending_report_review():
 
 def case_recovery_payment_record():
     grant, office, _member = chanhe_grant()
-    frozen(grant.awarded_on + dt.timedelta(days=30), services.revoke, grant=grant, actor=office, reason="fraud", text="经查提供虚假材料")()
+    frozen(grant.awarded_on + dt.timedelta(days=30), services.revoke, grant=grant, actor=office, reason="fraud", text="经查提供虚假材料",
+           occurred_on=grant.awarded_on, evidence_ref="调查报告")()
     # the whole prize at once, so the grant is also marked recovered
     return frozen(grant.awarded_on + dt.timedelta(days=40), prizes.recovery_payment_record, grant=fresh(Grant, grant.pk),
                   actor=lambda: office, amount="100000", paid_on=grant.awarded_on + dt.timedelta(days=40)), "prize.recovery"

@@ -60,7 +60,8 @@ def test_recovery_after_revocation_until_repaid(chanhe_grant):
     grant, office, member = chanhe_grant
     assert selectors.recovery_outstanding(grant) == Decimal("0.00")
     with at(grant.awarded_on + dt.timedelta(days=30)):
-        services.revoke(grant=grant, actor=office, reason="fraud", text="经查提供虚假材料")
+        services.revoke(grant=grant, actor=office, reason="fraud", text="经查提供虚假材料", occurred_on=grant.awarded_on,
+                        evidence_ref="瀍河区市场监管局调查报告")
     grant.refresh_from_db()
     assert selectors.recovery_outstanding(grant) == Decimal("100000.00")  # 瀍河 第二十八条: 收回奖金
     prizes.recovery_payment_record(grant=grant, actor=office, amount="30000", paid_on=grant.awarded_on + dt.timedelta(days=40))

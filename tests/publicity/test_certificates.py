@@ -38,7 +38,8 @@ def test_verify_genuine_forged_and_revoked(client, tacheng_grant):
     forged = client.get("/verify/654200-2025-01-999/")
     assert forged.status_code == 404 and "未查询到该证书" in forged.content.decode()
     with frozen_at(at(2026, 3, 2, 10)):
-        aw.revoke(grant=grant, actor=tacheng_grant.office, reason="bribery", text="以贿赂手段获奖，撤销奖励。")
+        aw.revoke(grant=grant, actor=tacheng_grant.office, reason="bribery", text="以贿赂手段获奖，撤销奖励。",
+                  occurred_on=grant.awarded_on, evidence_ref="纪检监察机关通报")
     html = client.get(f"/verify/{grant.serial}/").content.decode()
     assert "该证书已被撤销（撤销日期：2026年3月2日）" in html and "真实有效" not in html
     winners = client.get("/winners/").content.decode()

@@ -135,6 +135,8 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "office/claims/<int:pk>/": [(get(lambda w: f"/office/claims/{w.claim.pk}/"), OFFICE_ONLY),
                                 (post(lambda w: f"/office/claims/{w.claim.pk}/", lambda w: {"decision": "approve"}), E(office=400))],
     "office/claims/<int:pk>/evidence/": [(get(lambda w: f"/office/claims/{w.claim.pk}/evidence/"), OFFICE_ONLY)],
+    # the world's grant is not revoked: no evidence to download, for the office too (the download: test_revocation_and_bans)
+    "office/grants/<int:pk>/revoke/evidence/": [(get(lambda w: f"/office/grants/{w.grant.pk}/revoke/evidence/"), E())],
     "supervision/": [(get("/supervision/"), E(supervisor=200))],
     # ---- review ---------------------------------------------------------------------------------------------
     "criteria/": [(get("/criteria/"), PUBLIC)],
