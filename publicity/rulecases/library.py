@@ -9,8 +9,10 @@ schema, which sit above the services (they call every app's services)."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.db import transaction
 
 from awards import permissions
@@ -243,11 +245,32 @@ def latest_runs(award: Award, ruleset: Ruleset | None) -> tuple[RuleCaseRun | No
 
 
 # ---- the editor's check -------------------------------------------------------------------------------------
+CHECK_CACHE_SECONDS = 3600
+
+
+def _outcome_key(award: Award, entry: CaseEntry, data: dict | None) -> str:
+    """Where a case's outcome on a candidate version is remembered: the office usually posts the same version
+    twice (refused, then again with its reason), and each case takes a second or more to run."""
+    version = json.dumps(data, sort_keys=True, ensure_ascii=False) if data is not None else "saved"
+    digest = hashlib.sha256("\x1f".join([str(award.pk), entry.key, repr(entry.case), version]).encode()).hexdigest()
+    return f"rulecases:outcome:{digest}"
+
+
+def _outcome(award: Award, entry: CaseEntry, data: dict) -> dict:
+    key = _outcome_key(award, entry, data)
+    known = cache.get(key)
+    if known is None:
+        result = run_case(entry.case, ruleset_data=data)
+        known = {"passed": bool(result["passed"]), "failure": failure_text(result)}
+        cache.set(key, known, CHECK_CACHE_SECONDS)
+    return known
+
+
 def check_candidate(*, award: Award, data: dict) -> list[dict]:
     """The cases a candidate version breaks: those that fail on it and hold on the versions saved now (a case
     already failing today is not broken by the edit). A case pinned to a version (`ruleset_version`) tests
-    that version and is not run. Holding today is read from the last finished run on the newest version,
-    or run again when that run does not have the case."""
+    that version and is not run. Holding today is read from the last finished run on the newest version, or
+    from the newest version's own check when it was saved through the editor, or else run again."""
     latest = award.rulesets.order_by("-version").first()
     done, _waiting = latest_runs(award, latest)
     known = {r["key"]: r["passed"] for r in (done.results if done is not None and done.state == RuleCaseRun.State.DONE else [])}
@@ -255,10 +278,14 @@ def check_candidate(*, award: Award, data: dict) -> list[dict]:
     for entry in award_cases(award):
         if entry.case is None or entry.case.ruleset_version is not None:
             continue
-        result = run_case(entry.case, ruleset_data=data)
-        if result["passed"]:
+        outcome = _outcome(award, entry, data)
+        if outcome["passed"]:
             continue
-        holds_today = known[entry.key] if entry.key in known else run_case(entry.case)["passed"]
+        if entry.key in known:
+            holds_today = known[entry.key]
+        else:
+            saved = cache.get(_outcome_key(award, entry, latest.data)) if latest is not None else None
+            holds_today = saved["passed"] if saved is not None else run_case(entry.case)["passed"]
         if holds_today:
-            broken.append({"name": entry.name, "article": entry.article, "failure": failure_text(result)})
+            broken.append({"name": entry.name, "article": entry.article, "failure": outcome["failure"]})
     return broken
