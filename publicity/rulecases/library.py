@@ -248,10 +248,10 @@ def latest_runs(award: Award, ruleset: Ruleset | None) -> tuple[RuleCaseRun | No
 CHECK_CACHE_SECONDS = 3600
 
 
-def _outcome_key(award: Award, entry: CaseEntry, data: dict | None) -> str:
+def _outcome_key(award: Award, entry: CaseEntry, data: dict) -> str:
     """Where a case's outcome on a candidate version is remembered: the office usually posts the same version
     twice (refused, then again with its reason), and each case takes a second or more to run."""
-    version = json.dumps(data, sort_keys=True, ensure_ascii=False) if data is not None else "saved"
+    version = json.dumps(data, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256("\x1f".join([str(award.pk), entry.key, repr(entry.case), version]).encode()).hexdigest()
     return f"rulecases:outcome:{digest}"
 
@@ -261,6 +261,18 @@ def _outcome(award: Award, entry: CaseEntry, data: dict) -> dict:
     known = cache.get(key)
     if known is None:
         result = run_case(entry.case, ruleset_data=data)
+        known = {"passed": bool(result["passed"]), "failure": failure_text(result)}
+        cache.set(key, known, CHECK_CACHE_SECONDS)
+    return known
+
+
+def _saved_outcome(award: Award, entry: CaseEntry, saved_data: dict) -> dict:
+    """The case on the versions saved now, remembered under the newest version's data (the same key its
+    check had as a candidate, when it was saved through the editor)."""
+    key = _outcome_key(award, entry, saved_data)
+    known = cache.get(key)
+    if known is None:
+        result = run_case(entry.case)
         known = {"passed": bool(result["passed"]), "failure": failure_text(result)}
         cache.set(key, known, CHECK_CACHE_SECONDS)
     return known
@@ -283,9 +295,10 @@ def check_candidate(*, award: Award, data: dict) -> list[dict]:
             continue
         if entry.key in known:
             holds_today = known[entry.key]
+        elif latest is None:
+            holds_today = run_case(entry.case)["passed"]
         else:
-            saved = cache.get(_outcome_key(award, entry, latest.data)) if latest is not None else None
-            holds_today = saved["passed"] if saved is not None else run_case(entry.case)["passed"]
+            holds_today = _saved_outcome(award, entry, latest.data)["passed"]
         if holds_today:
             broken.append({"name": entry.name, "article": entry.article, "failure": outcome["failure"]})
     return broken
