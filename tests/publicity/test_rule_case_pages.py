@@ -210,3 +210,23 @@ def test_a_case_already_failing_today_is_not_broken_by_an_edit(client, office, a
     saved = edit_post(client, quota_organization=4, note="名额调整（测试）")
     assert saved.status_code == 302
     assert Ruleset.objects.get(award=award, version=2).broken_cases == []
+
+
+def test_the_page_does_not_query_per_case(client, office, award, only_shipped):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    only_shipped(PRE_CHECK_CASE)
+    client.force_login(office)
+
+    def queries_with(n):
+        for i in range(RuleCase.objects.count(), n):
+            name = f"{SHORT_PUBLICITY['name']}（{i}）"
+            RuleCase.objects.create(award=award, name=name, article="第十六条", body={**SHORT_PUBLICITY, "name": name}, created_by=office)
+        client.get(f"/rules/{SLUG}/cases/")  # the session and the like warm up
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(f"/rules/{SLUG}/cases/")
+        assert len(page.context["rows"]) == 1 + n
+        return len(captured)
+
+    assert queries_with(1) == queries_with(3)
