@@ -66,7 +66,7 @@ class CorrectionForm(forms.Form):
 
 
 class RuleCaseForm(forms.Form):
-    body = forms.CharField(label="用例（JSON）", widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
-                           error_messages={"required": "请粘贴或填写用例的 JSON。"},
+    body = forms.CharField(label="用例（JSON）", max_length=100_000, widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+                           error_messages={"required": "请粘贴或填写用例的 JSON。", "max_length": "用例过长（最多 10 万个字符），请拆成几个用例。"},
                            help_text="格式见规则用例约定：award（可省略，即本奖项）、name、article、applicants、steps；"
                                      "每步 on、do 及其参数，可选 expect。")

@@ -36,6 +36,7 @@ VERB_LABELS = {
 }
 STATUS_LABELS = dict(Status.choices)
 SOURCE_LABELS = {"shipped": "随产品提供", "office": "办公室添加"}
+MAX_STEPS = 60  # a case is a short history; each step runs real services in the office's background task
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,12 +137,21 @@ def failure_text(result: dict) -> str:
     return text
 
 
-def _result_row(entry: CaseEntry, result: dict | None) -> dict:
+def _run(entry: CaseEntry, ruleset_data: dict | None = None) -> dict:
+    """{"passed", "failure"} of one case. A case whose rehearsal moved the clock past a later step's time is
+    malformed on this version (the runner raises): it fails here, saying so, rather than stopping the rest."""
+    try:
+        result = run_case(entry.case, ruleset_data=ruleset_data)
+    except Malformed as exc:
+        return {"passed": False, "failure": f"用例无法运行（键 {exc.key}）：{exc.problem}" if exc.key else f"用例无法运行：{exc.problem}"}
+    return {"passed": bool(result["passed"]), "failure": failure_text(result)}
+
+
+def _result_row(entry: CaseEntry, outcome: dict | None) -> dict:
     if entry.case is None:
         return {"key": entry.key, "name": entry.name, "article": entry.article, "source": entry.source, "passed": False,
                 "failure": f"用例无法读取：{entry.problem}"}
-    return {"key": entry.key, "name": entry.name, "article": entry.article, "source": entry.source,
-            "passed": bool(result["passed"]), "failure": failure_text(result)}
+    return {"key": entry.key, "name": entry.name, "article": entry.article, "source": entry.source, **outcome}
 
 
 # ---- adding a case ------------------------------------------------------------------------------------------
@@ -168,6 +178,9 @@ def rule_case_add(*, award: Award, actor, text: str) -> RuleCase:
         case = parse_case(doc, file="新用例", award_exists=lambda slug: slug == award.slug)
     except Malformed as exc:
         raise _malformed(exc) from None
+    if len(case.steps) > MAX_STEPS:
+        raise DomainError(f"用例有误，键 steps：一个用例最多 {MAX_STEPS} 步（现有 {len(case.steps)} 步），请拆成几个用例。",
+                          field="body", code="malformed_case")
     if case.ruleset_version is not None and not award.rulesets.filter(version=case.ruleset_version).exists():
         raise DomainError(f"用例有误，键 ruleset_version：{award.name}没有第 {case.ruleset_version} 版规则。",
                           field="body", code="malformed_case")
@@ -218,7 +231,7 @@ def rule_case_run_execute(*, run_id: int) -> RuleCaseRun | None:
     rows, error = [], ""
     try:
         for entry in award_cases(run.award):
-            rows.append(_result_row(entry, run_case(entry.case) if entry.case is not None else None))
+            rows.append(_result_row(entry, _run(entry) if entry.case is not None else None))
     except Malformed as exc:  # a shipped file the schema refuses: the run fails and says why
         error = str(exc)
     with transaction.atomic():
@@ -260,8 +273,7 @@ def _outcome(award: Award, entry: CaseEntry, data: dict) -> dict:
     key = _outcome_key(award, entry, data)
     known = cache.get(key)
     if known is None:
-        result = run_case(entry.case, ruleset_data=data)
-        known = {"passed": bool(result["passed"]), "failure": failure_text(result)}
+        known = _run(entry, data)
         cache.set(key, known, CHECK_CACHE_SECONDS)
     return known
 
@@ -272,8 +284,7 @@ def _saved_outcome(award: Award, entry: CaseEntry, saved_data: dict) -> dict:
     key = _outcome_key(award, entry, saved_data)
     known = cache.get(key)
     if known is None:
-        result = run_case(entry.case)
-        known = {"passed": bool(result["passed"]), "failure": failure_text(result)}
+        known = _run(entry)
         cache.set(key, known, CHECK_CACHE_SECONDS)
     return known
 
@@ -296,7 +307,7 @@ def check_candidate(*, award: Award, data: dict) -> list[dict]:
         if entry.key in known:
             holds_today = known[entry.key]
         elif latest is None:
-            holds_today = run_case(entry.case)["passed"]
+            holds_today = _run(entry)["passed"]
         else:
             holds_today = _saved_outcome(award, entry, latest.data)["passed"]
         if holds_today:

@@ -230,3 +230,21 @@ def test_the_page_does_not_query_per_case(client, office, award, only_shipped):
         return len(captured)
 
     assert queries_with(1) == queries_with(3)
+
+
+def test_a_case_whose_rehearsal_overtakes_a_later_step_fails_saying_so_and_the_others_still_run(client, office, award, only_shipped):
+    """Rehearsing to 资格审查 waits for the pre-check list to close (第十七条, 5 working days), which moves the
+    case's clock past the next step's date: that case is malformed on this version, the run goes on."""
+    only_shipped(PRE_CHECK_CASE)
+    overtaken = {"name": "演练越过下一步的时间", "article": "第十七条", "applicants": {"A": {"kind": "organization"}},
+                 "steps": [{"on": "2026-03-02", "do": "open_cycle"},
+                           {"on": "2026-03-16", "do": "submit", "applicant": "A"},
+                           {"on": "2026-03-17", "do": "reach_stage", "applicants": ["A"], "stage": "qualification_review"},
+                           {"on": "2026-03-18", "do": "run_deadlines"}]}
+    client.force_login(office)
+    assert add(client, overtaken).status_code == 302
+    run = run_queued(award)
+    rows = {r["name"]: r for r in run.results}
+    assert rows[PRE_CHECK_CASE]["passed"] is True
+    assert rows["演练越过下一步的时间"]["passed"] is False
+    assert rows["演练越过下一步的时间"]["failure"].startswith("用例无法运行（键 steps[3].on）：用例的时钟已被演练推进到")
