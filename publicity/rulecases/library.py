@@ -9,6 +9,7 @@ schema, which sit above the services (they call every app's services)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 
@@ -36,6 +37,7 @@ VERB_LABELS = {
 }
 STATUS_LABELS = dict(Status.choices)
 SOURCE_LABELS = {"shipped": "随产品提供", "office": "办公室添加"}
+RESEND_AFTER = dt.timedelta(minutes=10)
 MAX_STEPS = 60  # a case is a short history; each step runs real services in the office's background task
 
 
@@ -202,12 +204,17 @@ def _queue_run(*, award: Award, actor) -> RuleCaseRun:
     ruleset = ruleset_current(award)
     if ruleset is None:
         raise DomainError("该奖项尚无规则，无法运行规则用例。", code="no_ruleset")
-    run = RuleCaseRun.objects.filter(award=award, ruleset=ruleset, state=RuleCaseRun.State.QUEUED).first()
+    from ..tasks import run_rule_cases
+
+    run = RuleCaseRun.objects.filter(award=award, ruleset=ruleset, state=RuleCaseRun.State.QUEUED).order_by("-pk").first()
     if run is None:  # one waiting run per version is enough: it reads the cases when it starts
         run = RuleCaseRun.objects.create(award=award, ruleset=ruleset, requested_by=actor, requested_at=clock.now())
-        from ..tasks import run_rule_cases
-
-        transaction.on_commit(lambda: run_rule_cases.delay(run.pk))
+    elif clock.now() - run.requested_at < RESEND_AFTER:
+        return run
+    else:  # waiting that long, its task was probably lost (a worker down): sent again; a second delivery does nothing
+        run.requested_at = clock.now()
+        run.save(update_fields=["requested_at"])
+    transaction.on_commit(lambda: run_rule_cases.delay(run.pk))
     return run
 
 

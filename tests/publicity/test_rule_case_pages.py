@@ -248,3 +248,25 @@ def test_a_case_whose_rehearsal_overtakes_a_later_step_fails_saying_so_and_the_o
     assert rows[PRE_CHECK_CASE]["passed"] is True
     assert rows["演练越过下一步的时间"]["passed"] is False
     assert rows["演练越过下一步的时间"]["failure"].startswith("用例无法运行（键 steps[3].on）：用例的时钟已被演练推进到")
+
+
+def test_a_run_waiting_too_long_is_sent_again_and_a_second_delivery_changes_nothing(office, award, only_shipped, monkeypatch):
+    import datetime as dt
+
+    from core.clock import SHANGHAI, frozen_at
+    from publicity import tasks
+
+    only_shipped()
+    sent = []
+    monkeypatch.setattr(tasks.run_rule_cases, "delay", sent.append)
+    with frozen_at(dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)), pytest.MonkeyPatch.context() as m:
+        m.setattr("django.db.transaction.on_commit", lambda fn: fn())
+        run = library.rule_case_run_request(award=award, actor=office)
+        assert library.rule_case_run_request(award=award, actor=office) == run and sent == [run.pk]
+    with frozen_at(dt.datetime(2026, 12, 1, 9, 11, tzinfo=SHANGHAI)), pytest.MonkeyPatch.context() as m:
+        m.setattr("django.db.transaction.on_commit", lambda fn: fn())
+        assert library.rule_case_run_request(award=award, actor=office) == run and sent == [run.pk, run.pk]
+    assert library.rule_case_run_execute(run_id=run.pk).state == RuleCaseRun.State.DONE
+    finished = RuleCaseRun.objects.get(pk=run.pk).finished_at
+    library.rule_case_run_execute(run_id=run.pk)
+    assert RuleCaseRun.objects.get(pk=run.pk).finished_at == finished
