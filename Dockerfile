@@ -12,4 +12,4 @@ RUN SECRET_KEY=build FIELD_ENCRYPTION_KEY=build python manage.py collectstatic -
 RUN useradd --system --uid 10001 app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]

@@ -181,6 +181,10 @@ class RulesetEditForm(forms.Form):
                                      widget=forms.DateInput(attrs={"type": "date"}),
                                      error_messages={"invalid": "请输入有效日期（YYYY-MM-DD）。"},
                                      help_text="留空则沿用原施行日期；在施行日期之前，原版本继续有效。")
+    save_reason = forms.CharField(label="保存理由", required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="保存前会对新版本运行本奖项的全部规则用例；只有新版本使用例不通过时才需要填写，"
+                                            "理由和不通过的用例将记录在该版本上。")
     advanced_json = forms.CharField(label="高级：完整规则 JSON", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
                                     error_messages={"required": "规则 JSON 不能为空。"},
                                     help_text="可修改任何规则；上方字段中的改动优先于此处对同一项的修改。")

@@ -119,6 +119,9 @@ class Ruleset(models.Model):
     effective_until = models.DateField("失效日期", null=True, blank=True)
     data = models.JSONField("规则")
     note = models.CharField("修订说明", max_length=200, blank=True)
+    # Saved although it breaks rule cases of the award (jurisdictions.rule_checks): why, and which cases.
+    save_reason = models.TextField("保存理由", blank=True)
+    broken_cases = models.JSONField("保存时不通过的规则用例", default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 

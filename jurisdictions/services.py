@@ -11,6 +11,7 @@ from core import clock
 from core.audit import log_action
 from core.errors import DomainError
 
+from . import rule_checks
 from .models import Award, Body, BodyKind, CalendarOverride, CalendarYear, Jurisdiction, Level, Ruleset
 from .rules import validate_ruleset_data
 
@@ -84,7 +85,8 @@ def award_load_seed(*, slug: str) -> Award:
     return award
 
 
-def _ruleset_create(*, award: Award, data: dict, version: int, note: str, actor) -> Ruleset:
+def _ruleset_create(*, award: Award, data: dict, version: int, note: str, actor, save_reason: str = "",
+                    broken_cases: list | None = None) -> Ruleset:
     problems = validate_ruleset_data(data)
     if problems:
         raise DomainError("规则有误：" + "；".join(problems), code="invalid_ruleset")
@@ -98,21 +100,43 @@ def _ruleset_create(*, award: Award, data: dict, version: int, note: str, actor)
         effective_until=_date(doc.get("effective_until")),
         data=data,
         note=note,
+        save_reason=save_reason,
+        broken_cases=broken_cases or [],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    audit = {"version": version, "note": note}
+    if broken_cases:
+        audit.update(save_reason=save_reason, broken_cases=[b["name"] for b in broken_cases])
     log_action("ruleset.create", actor=actor, obj=ruleset, role="office" if actor else "",
-               jurisdiction_code=award.jurisdiction.code, data={"version": version, "note": note})
+               jurisdiction_code=award.jurisdiction.code, data=audit)
     return ruleset
 
 
-@transaction.atomic
-def ruleset_save_new_version(*, award: Award, data: dict, note: str, actor) -> Ruleset:
-    """Editing a ruleset makes a new version; cycles already open keep the version they opened under."""
-    Award.objects.select_for_update().get(pk=award.pk)  # serialise version numbers
+def ruleset_save_new_version(*, award: Award, data: dict, note: str, actor, save_reason: str = "") -> Ruleset:
+    """Editing a ruleset makes a new version; cycles already open keep the version they opened under.
+
+    Before saving, every rule case of the award is run on the candidate (the checkers publicity registers in
+    rule_checks). A version that breaks a case that holds today is refused (RulesetBreaksCases, listing them)
+    unless `save_reason` says why it is saved anyway; the reason and the broken cases are recorded on it.
+    The cases run before the transaction: each runs in a rolled-back world of its own, and inside a longer
+    transaction their audit entries would hold the audit log's lock for the whole run."""
     last = award.rulesets.order_by("-version").first()
     if last is not None and last.data == data:
         raise DomainError("规则没有任何改动，无需保存新版本。", code="unchanged")
-    return _ruleset_create(award=award, data=data, version=(last.version + 1 if last else 1), note=note, actor=actor)
+    problems = validate_ruleset_data(data)
+    if problems:
+        raise DomainError("规则有误：" + "；".join(problems), code="invalid_ruleset")
+    broken = rule_checks.broken_cases(award=award, data=data)
+    reason = save_reason.strip()
+    if broken and not reason:
+        raise rule_checks.RulesetBreaksCases(broken)
+    with transaction.atomic():
+        Award.objects.select_for_update().get(pk=award.pk)  # serialise version numbers
+        last = award.rulesets.order_by("-version").first()
+        if last is not None and last.data == data:
+            raise DomainError("规则没有任何改动，无需保存新版本。", code="unchanged")
+        return _ruleset_create(award=award, data=data, version=(last.version + 1 if last else 1), note=note, actor=actor,
+                               save_reason=reason if broken else "", broken_cases=broken)
 
 
 @transaction.atomic

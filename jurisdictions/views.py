@@ -19,6 +19,7 @@ from .calendar import UNIT_LABELS, compute_window, known_years, library_years
 from .forms import AdminGrantForm, CalendarOverrideForm, CalendarYearForm, OnboardForm, RulesetEditForm, WindowCalculatorForm
 from .models import Award, Body, Jurisdiction
 from .presenters import present_ruleset, ruleset_diff
+from .rule_checks import RulesetBreaksCases
 
 
 def _award(slug: str) -> Award:
@@ -92,7 +93,7 @@ def ruleset_edit(request, slug):
     latest = award.rulesets.order_by("-version").first()
     if latest is None:
         raise Http404("该奖项尚无规则。")
-    data, conflict = None, False
+    data, conflict, broken = None, False, []
     if request.method == "POST":
         data = request.POST.copy()
         conflict = data.get("base_version") != str(latest.version)
@@ -104,16 +105,23 @@ def ruleset_edit(request, slug):
         else:
             try:
                 ruleset = services.ruleset_save_new_version(award=award, data=form.new_data,
-                                                            note=form.cleaned_data["note"].strip(), actor=request.user)
+                                                            note=form.cleaned_data["note"].strip(), actor=request.user,
+                                                            save_reason=form.cleaned_data["save_reason"])
+            except RulesetBreaksCases as exc:
+                broken = exc.broken
+                form.add_error("save_reason", exc.message)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"已保存为第{ruleset.version}版。已开始的评选周期继续沿用其开始时的版本。")
+                saved = f"已保存为第{ruleset.version}版。已开始的评选周期继续沿用其开始时的版本。"
+                if ruleset.broken_cases:
+                    saved += f"该版本使 {len(ruleset.broken_cases)} 个规则用例不通过，已记录保存理由。"
+                messages.success(request, saved)
                 return redirect("ruleset-version", slug=award.slug, version=ruleset.version)
     in_force = selectors.ruleset_in_force(award)
     return render(request, "jurisdictions/ruleset_edit.html", {
         "award": award, "latest": latest, "form": form, "in_force": in_force,
-        "latest_status": selectors.ruleset_status(latest, in_force),
+        "latest_status": selectors.ruleset_status(latest, in_force), "broken": broken,
     })
 
 

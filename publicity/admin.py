@@ -2,7 +2,7 @@
 notices via services.notice_correct), and objections change only through the office's pages."""
 from django.contrib import admin
 
-from .models import Notice, Objection, Reminder
+from .models import Notice, Objection, Reminder, RuleCase, RuleCaseRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -36,3 +36,16 @@ class ObjectionAdmin(ReadOnlyAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ("sent_on", "user", "kind", "text")
     list_filter = ("kind",)
+
+
+@admin.register(RuleCase)
+class RuleCaseAdmin(ReadOnlyAdmin):
+    list_display = ["name", "award", "article", "created_by", "created_at"]
+    list_filter = ["award"]
+    search_fields = ["name"]
+
+
+@admin.register(RuleCaseRun)
+class RuleCaseRunAdmin(ReadOnlyAdmin):
+    list_display = ["award", "ruleset", "state", "requested_at", "finished_at"]
+    list_filter = ["state", "award"]

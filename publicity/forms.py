@@ -63,3 +63,10 @@ class DecideForm(forms.Form):
 class CorrectionForm(forms.Form):
     title = forms.CharField(label="更正公告标题", max_length=200)
     body = forms.CharField(label="更正内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RuleCaseForm(forms.Form):
+    body = forms.CharField(label="用例（JSON）", max_length=100_000, widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}),
+                           error_messages={"required": "请粘贴或填写用例的 JSON。", "max_length": "用例过长（最多 10 万个字符），请拆成几个用例。"},
+                           help_text="格式见规则用例约定：award（可省略，即本奖项）、name、article、applicants、steps；"
+                                     "每步 on、do 及其参数，可选 expect。")

@@ -136,3 +136,48 @@ class Reminder(models.Model):
         ordering = ["-sent_on", "-id"]
         unique_together = [("user", "kind", "key", "sent_on")]
         verbose_name = verbose_name_plural = "提醒"
+
+
+class RuleCase(models.Model):
+    """A rule case (规则用例) an award's office added beside the ones the product ships: a short dated
+    history of the award with the outcome its regulation demands, in the contract format (`body`)."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="rule_cases")
+    name = models.CharField("名称", max_length=300)
+    article = models.CharField("条款", max_length=100)
+    body = models.JSONField("用例（JSON）")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["award", "pk"]
+        constraints = [models.UniqueConstraint(fields=["award", "name"], name="rule_case_name_unique_per_award")]
+        verbose_name = verbose_name_plural = "规则用例（办公室添加）"
+
+    def __str__(self):
+        return f"{self.award} · {self.name}"
+
+
+class RuleCaseRun(models.Model):
+    """One run of every case of an award against one ruleset version: queued by the office (or by adding a
+    case), carried out by a Celery task, its outcome per case kept as data for the cases page."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在运行"
+        DONE = "done", "已完成"
+        FAILED = "failed", "运行出错"
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="rule_case_runs")
+    ruleset = models.ForeignKey("jurisdictions.Ruleset", on_delete=models.CASCADE, related_name="rule_case_runs")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    # [{"key", "name", "article", "source", "passed", "failure"}], in the page's order
+    results = models.JSONField("结果", default=list, blank=True)
+    error = models.TextField("出错信息", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = verbose_name_plural = "规则用例运行"

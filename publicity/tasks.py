@@ -34,3 +34,12 @@ def remind_objections_due():
         log_action("objection.reminder", role="system", jurisdiction_code=code, actor_label="system",
                    data={"due_or_overdue": n, "overdue": overdue[code], "on": today.isoformat()})
     return dict(per_jurisdiction)
+
+
+@shared_task(acks_late=True, name="publicity.tasks.run_rule_cases")
+def run_rule_cases(run_id: int):
+    """Every rule case of an award on the version in force (about a second a case), for its cases page."""
+    from publicity.rulecases.library import rule_case_run_execute
+
+    run = rule_case_run_execute(run_id=run_id)
+    return run.state if run is not None else None

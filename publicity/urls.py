@@ -21,5 +21,8 @@ urlpatterns = [
     path("office/cycles/<int:pk>/export/winners.xlsx", views.export_xlsx, {"what": "winners"}, name="export-winners"),
     path("verify/<str:serial>/", views.verify, name="verify"),
     path("winners/", views.winners, name="winners"),
+    path("rules/<slug:slug>/cases/", views.rule_cases, name="rule-cases"),
+    path("rules/<slug:slug>/cases/add/", views.rule_case_add, name="rule-case-add"),
+    path("rules/<slug:slug>/cases/run/", views.rule_case_rerun, name="rule-case-run"),
     path("certificates/<str:serial>.pdf", views.certificate_download, name="certificate"),
 ]

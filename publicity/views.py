@@ -2,6 +2,8 @@
 pages and exports. Views read through selectors, write through services and render."""
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_http_methods
 from awards import permissions
 from core import clock
 from core.audit import log_action
-from core.errors import DomainError
+from core.errors import DomainError, add_domain_error
 from jurisdictions.models import Award
 
 from . import pdf, selectors, services
 from .models import NoticeKind
-from .forms import CorrectionForm, DecideForm, FindingsForm, NoticeFilterForm, ObjectionForm, ReasonForm, ReceiptLookupForm
+from .forms import (CorrectionForm, DecideForm, FindingsForm, NoticeFilterForm, ObjectionForm, ReasonForm, ReceiptLookupForm,
+                    RuleCaseForm)
 from .presenters import window_label, window_prefix
 
 OBJECTION_RATE_LIMIT = 5  # filings per IP per hour on the public form
@@ -253,3 +256,81 @@ def export_xlsx(request, pk: int, what: str):
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cycle-{cycle.pk}-{what}.xlsx"'
     return response
+
+
+# ---- rule cases (规则用例) ----------------------------------------------------------------------------------
+# Public to read, like the rules page they sit beside: a case is a fictional dated history showing what an
+# article means, and the contract has supervisors read them as proof. Adding and running them is the award
+# office's (another jurisdiction's office, or anyone else: 404).
+def _rule_case_award(slug: str) -> Award:
+    return get_object_or_404(Award.objects.select_related("jurisdiction"), slug=slug)
+
+
+def _office_award(request, slug: str) -> Award:
+    award = _rule_case_award(slug)
+    if not permissions.office_of(request.user, award):
+        raise Http404
+    return award
+
+
+def _rule_cases_page(request, award: Award, form=None, status: int = 200):
+    from jurisdictions.selectors import ruleset_current
+
+    from .rulecases import library
+
+    ruleset = ruleset_current(award)
+    done, waiting = library.latest_runs(award, ruleset)
+    results = {r["key"]: r for r in (done.results if done is not None else [])}
+    rows = []
+    for entry in library.award_cases(award):
+        result = results.get(entry.key)
+        rows.append({"entry": entry, "source": library.SOURCE_LABELS[entry.source],
+                     "state": ("unreadable" if entry.case is None else "not_run" if result is None
+                               else "passed" if result["passed"] else "failed"),
+                     "failure": (f"用例无法读取：{entry.problem}" if entry.case is None else (result or {}).get("failure", "")),
+                     "body": json.dumps(entry.record.body, ensure_ascii=False, indent=2) if entry.record else ""})
+    is_office = permissions.office_of(request.user, award)
+    if is_office and form is None:
+        form = RuleCaseForm()
+    return render(request, "publicity/rule_cases.html", {
+        "award": award, "ruleset": ruleset, "rows": rows, "run": done, "waiting": waiting, "is_office": is_office,
+        "form": form if is_office else None, "passed": sum(r["state"] == "passed" for r in rows),
+        "failed": sum(r["state"] in ("failed", "unreadable") for r in rows),
+    }, status=status)
+
+
+def rule_cases(request, slug: str):
+    return _rule_cases_page(request, _rule_case_award(slug))
+
+
+@login_required
+@require_http_methods(["POST"])
+def rule_case_add(request, slug: str):
+    from .rulecases import library
+
+    award = _office_award(request, slug)
+    form = RuleCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            record = library.rule_case_add(award=award, actor=request.user, text=form.cleaned_data["body"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已添加用例“{record.name}”，正在对现行版本重新运行全部用例，稍后刷新本页查看结果。")
+            return redirect("publicity:rule-cases", slug=award.slug)
+    return _rule_cases_page(request, award, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def rule_case_rerun(request, slug: str):
+    from .rulecases import library
+
+    award = _office_award(request, slug)
+    try:
+        library.rule_case_run_request(award=award, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已开始重新运行全部规则用例（每个用例约需一秒），稍后刷新本页查看结果。")
+    return redirect("publicity:rule-cases", slug=award.slug)

@@ -214,3 +214,13 @@ def make_user(db):
 def pytest_report_header(config):
     return [f"services: postgres={'yes' if HAS_POSTGRES else 'no'} redis={'yes' if HAS_REDIS else 'no'} chromium={'yes' if HAS_CHROMIUM else 'no'}",
             f"shutil.which('redis-server')={shutil.which('redis-server')}"]
+
+
+@pytest.fixture
+def without_rule_case_checks(monkeypatch):
+    """For tests of the ruleset editor's own mechanics (versions, diffs, validation): saving runs every rule
+    case of the award through publicity's registered checker (a second or more per case), which
+    tests/publicity/test_rule_case_pages.py tests; here no checker is registered."""
+    from jurisdictions import rule_checks
+
+    monkeypatch.setattr(rule_checks, "_CHECKERS", [])

@@ -31,6 +31,7 @@ def test_a_cycle_and_an_application_made_on_the_moved_clock_carry_its_time():
     assert later.created_at == dt.datetime(2025, 9, 5, 10, 30, tzinfo=clock.SHANGHAI)
 
 
+@pytest.mark.usefixtures("without_rule_case_checks")
 def test_a_ruleset_version_a_calendar_entry_and_an_expert_carry_the_moved_clock(client):
     cycle, office = open_cycle("tacheng-prefecture")
     award = cycle.award

@@ -99,11 +99,27 @@ def _(request):
     from jurisdictions.models import Award
     from jurisdictions.services import ruleset_save_new_version
 
+    request.getfixturevalue("without_rule_case_checks")
     office = request.getfixturevalue("make_user")()
     award = Award.objects.get(slug="tacheng-prefecture")
     data = copy.deepcopy(award.rulesets.order_by("-version").first().data)
     data["document"]["title"] += "（修订）"
     return lambda: ruleset_save_new_version(award=award, data=data, note="标题更正", actor=office)
+
+
+@case("services.ruleset_save_new_version", "breaking a rule case, with its reason", "ruleset.create")
+def _(request):
+    from jurisdictions import rule_checks
+    from jurisdictions.models import Award
+    from jurisdictions.services import ruleset_save_new_version
+
+    broken = [{"name": "拟授奖名单公示7个工作日", "article": "第二十一条", "failure": "第3步（期限任务运行）期望状态为“公示中”；实际状态为“待办理”"}]
+    request.getfixturevalue("monkeypatch").setattr(rule_checks, "_CHECKERS", [lambda *, award, data: broken])
+    office = request.getfixturevalue("make_user")()
+    award = Award.objects.get(slug="tacheng-prefecture")
+    data = copy.deepcopy(award.rulesets.order_by("-version").first().data)
+    data["document"]["title"] += "（修订）"
+    return lambda: ruleset_save_new_version(award=award, data=data, note="标题更正", actor=office, save_reason="依据新文件")
 
 
 @case("services.calendar_override_set", "a holiday of an unknown year", "calendar.override")

@@ -27,7 +27,7 @@ def orm_beside_playwright():
 PASSWORD = "Zlj-test-2026!"
 
 
-def test_office_edits_publicity_length_and_public_page_shows_version_2(orm_beside_playwright, make_user, page):
+def test_office_edits_publicity_length_and_public_page_shows_version_2(orm_beside_playwright, make_user, page, without_rule_case_checks):
     award = Award.objects.get(slug="chanhe-head")
     make_user("chanhe-office", role="office", body=award.office, password=PASSWORD)
 

@@ -1,4 +1,5 @@
 """Public ruleset pages (readable rules with articles, versions, diff) and the office's ruleset editor."""
+import copy
 import datetime as dt
 import html
 import json
@@ -182,6 +183,7 @@ def edit_post(client, slug, **changes):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("without_rule_case_checks")
 class TestEditor:
     def test_anonymous_is_sent_to_login(self, client):
         response = client.get("/rules/chanhe-head/edit/")
@@ -326,3 +328,39 @@ class TestEditor:
             "stage__internal_publicity__publicity__length", "stage__pre_check__publicity__length",
             "stage__qualification_review__publicity__length", "stage__award_publicity__publicity__length"]
         assert {"reapply_length", "ban__fraud__length", "ban__bribery__length", "weight__defense"} <= set(names)
+
+
+@pytest.mark.django_db
+class TestRuleCaseCheck:
+    """The registry publicity fills (jurisdictions.rule_checks): the editor asks it before saving."""
+
+    BROKEN = [{"name": "初审公示5个工作日", "article": "第十七条", "failure": "第5步（期限任务运行）期望状态为“公示中”；实际状态为“待办理”"}]
+
+    def test_a_version_breaking_a_case_needs_a_reason_which_is_recorded(self, monkeypatch):
+        from jurisdictions import rule_checks
+        from jurisdictions.services import ruleset_save_new_version
+
+        seen = []
+        monkeypatch.setattr(rule_checks, "_CHECKERS", [lambda *, award, data: seen.append(data) or self.BROKEN])
+        award = Award.objects.get(slug="chanhe-head")
+        data = copy.deepcopy(award.rulesets.get(version=1).data)
+        data["document"]["title"] += "（修订）"
+        with pytest.raises(rule_checks.RulesetBreaksCases) as refused:
+            ruleset_save_new_version(award=award, data=data, note="x", actor=None, save_reason="  ")
+        assert refused.value.broken == self.BROKEN and refused.value.field == "save_reason"
+        assert "新版本会使 1 个规则用例不通过（“初审公示5个工作日”）" in refused.value.message
+        assert award.rulesets.count() == 1 and seen == [data]
+        saved = ruleset_save_new_version(award=award, data=data, note="x", actor=None, save_reason="依据新文件")
+        assert (saved.version, saved.save_reason, saved.broken_cases) == (2, "依据新文件", self.BROKEN)
+
+    def test_an_unchanged_or_invalid_version_is_refused_before_any_case_runs(self, monkeypatch):
+        from core.errors import DomainError
+        from jurisdictions import rule_checks
+        from jurisdictions.services import ruleset_save_new_version
+
+        monkeypatch.setattr(rule_checks, "_CHECKERS", [lambda *, award, data: pytest.fail("no case should run")])
+        award = Award.objects.get(slug="chanhe-head")
+        with pytest.raises(DomainError, match="没有任何改动"):
+            ruleset_save_new_version(award=award, data=award.rulesets.get(version=1).data, note="x", actor=None)
+        with pytest.raises(DomainError, match="规则有误"):
+            ruleset_save_new_version(award=award, data={"document": {}}, note="x", actor=None)

@@ -17,7 +17,7 @@ from .conftest import at
 
 AFTER_CLOSE = at(2025, 10, 14, 0, 5)  # the pre-check window (9/30–10/13) has closed
 
-MODULES = ("publicity.services", "publicity.windows", "publicity.certificates")
+MODULES = ("publicity.services", "publicity.windows", "publicity.certificates", "publicity.rulecases.library")
 
 # Public functions of those modules that write nothing: each needs no atomic test.
 NOT_WRITES = {
@@ -26,6 +26,12 @@ NOT_WRITES = {
     "publicity.certificates.verify_path",  # pure: the public verification URL of a serial
     "publicity.certificates.qr_data_uri",  # pure: an SVG QR code
     "publicity.certificates.certificate_pdf",  # renders a PDF, writes no row
+    "publicity.rulecases.library.shipped_cases",  # read: the award's shipped case file
+    "publicity.rulecases.library.award_cases",  # read
+    "publicity.rulecases.library.describe",  # pure: an expectation in Chinese
+    "publicity.rulecases.library.failure_text",  # pure: a case's first failing step in Chinese
+    "publicity.rulecases.library.latest_runs",  # read
+    "publicity.rulecases.library.check_candidate",  # runs cases, each in a world that is rolled back
 }
 
 
@@ -231,6 +237,52 @@ def _(request):
 
     _filed(request)
     return lambda: close_due_windows(now=AFTER_CLOSE)
+
+
+# ---- rule cases ------------------------------------------------------------------------------------------
+RULE_CASE = {"award": "xam-leader", "name": "单位内部公示只有4个工作日的，不予受理", "article": "第十六条",
+             "applicants": {"A": {"kind": "organization"}},
+             "steps": [{"on": "2025-12-01", "do": "open_cycle"},
+                       {"on": "2025-12-15", "do": "submit", "applicant": "A",
+                        "facts": {"internal_publicity": {"from": "2025-12-09", "to": "2025-12-12"}},
+                        "expect": {"ok": False, "article": "第十六条"}}]}
+
+
+def _xam_office(request):
+    from jurisdictions.models import Award
+
+    award = Award.objects.get(slug="xam-leader")
+    request.getfixturevalue("monkeypatch").setattr("publicity.rulecases.library.shipped_cases", lambda award: [])
+    return award, request.getfixturevalue("make_user")(role="office", body=award.office)
+
+
+@case("rulecases.library.rule_case_add", "an office's case, and its run queued", "rule_case.add")
+def _(request):
+    import json
+
+    from publicity.rulecases.library import rule_case_add
+
+    award, office = _xam_office(request)
+    return lambda: rule_case_add(award=award, actor=office, text=json.dumps(RULE_CASE, ensure_ascii=False))
+
+
+@case("rulecases.library.rule_case_run_request", "重新运行", "rule_case.run_request")
+def _(request):
+    from publicity.rulecases.library import rule_case_run_request
+
+    award, office = _xam_office(request)
+    return lambda: rule_case_run_request(award=award, actor=office)
+
+
+@case("rulecases.library.rule_case_run_execute", "the task stores the results", "rule_case.run")
+def _(request):
+    from publicity.models import RuleCase
+    from publicity.rulecases.library import rule_case_run_request, rule_case_run_execute
+
+    award, office = _xam_office(request)
+    RuleCase.objects.create(award=award, name=RULE_CASE["name"], article=RULE_CASE["article"], body=RULE_CASE)
+    run = rule_case_run_request(award=award, actor=office)
+    return lambda: rule_case_run_execute(run_id=run.pk)
 
 
 # ---- the tests -------------------------------------------------------------------------------------------

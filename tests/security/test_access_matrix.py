@@ -97,6 +97,10 @@ MATRIX: dict[str, list[tuple[Call, dict]]] = {
     "rules/<slug:slug>/v/<int:version>/": [(get("/rules/tacheng-prefecture/v/1/"), PUBLIC)],
     "rules/<slug:slug>/diff/": [(get("/rules/tacheng-prefecture/diff/"), PUBLIC)],
     "rules/<slug:slug>/edit/": [(get("/rules/tacheng-prefecture/edit/"), OFFICE_ONLY)],
+    # Rule cases read like the rules (public); adding and running them is the award office's.
+    "rules/<slug:slug>/cases/": [(get("/rules/tacheng-prefecture/cases/"), PUBLIC)],
+    "rules/<slug:slug>/cases/add/": [(post("/rules/tacheng-prefecture/cases/add/"), E(office=400))],
+    "rules/<slug:slug>/cases/run/": [(post("/rules/tacheng-prefecture/cases/run/"), E(office=302))],
     "calendar/": [(get("/calendar/"), PUBLIC)],
     "workspace/": [(get("/workspace/"), LOGGED_IN)],
     # ---- applicant pages ----------------------------------------------------------------------------------
