@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0003_ruleset_save_reason_and_broken_cases'),
+        ('jurisdictions', '0004_ruleset_save_reason_and_broken_cases'),
         ('publicity', '0005_clock_timestamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0002_clock_timestamps'),
+        ('jurisdictions', '0003_ruleset_effective_on_issue'),
     ]
 
     operations = [
