@@ -279,7 +279,7 @@ def test_the_rules_page_says_whom_a_ban_reaches():
         ("第二十八条", "弄虚作假的：5年内不受理其申报")]
 
 
-def test_the_ruleset_editor_changes_whom_a_ban_reaches(client, make_user):
+def test_the_ruleset_editor_changes_whom_a_ban_reaches(client, make_user, without_rule_case_checks):
     """An office whose regulation changes (say 塔城 decides false materials bar only winners once revoked) edits
     applies_to like any other number of the ruleset; the new version says so, version 1 is untouched."""
     from jurisdictions.models import Ruleset
