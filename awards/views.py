@@ -6,7 +6,6 @@ through awards.selectors and write through awards.services / pipeline / prizes o
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import clock
+from core.spreadsheets import append_row, workbook_bytes
 from core.errors import DomainError
 from core.pagecache import session_page_cache
 from jurisdictions.rules import BAN_REASONS, STAGE_LABELS, Rules
@@ -807,13 +807,11 @@ def cycle_applications(request, pk):
         wb = Workbook()
         ws = wb.active
         ws.title = "申报名单"
-        ws.append(["申报编号", "申报主体", "所在县", "状态", "鼓励申报类型"])
+        append_row(ws, ["申报编号", "申报主体", "所在县", "状态", "鼓励申报类型"])
         for a in apps:
-            ws.append([a.reference, a.applicant.name, a.applicant.county.name, a.get_status_display(),
-                       "、".join(labels.get(c, c) for c in a.encouraged)])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
+            append_row(ws, [a.reference, a.applicant.name, a.applicant.county.name, a.get_status_display(),
+                            "、".join(labels.get(c, c) for c in a.encouraged)])
+        response = HttpResponse(workbook_bytes(wb), content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename=\"applications-{cycle.pk}.xlsx\""
         return response
     rows = [(a, [labels.get(c, c) for c in a.encouraged]) for a in apps]

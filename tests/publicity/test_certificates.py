@@ -101,3 +101,34 @@ def test_excel_exports_office_of_jurisdiction_only(client, tacheng_grant, make_u
     rows = list(wb.active.iter_rows(values_only=True))
     assert rows[1][:3] == ("654200-2025-01-001", "塔城市宏远乳业有限公司", "组织")
     assert AuditEntry.objects.filter(action="export", object_id=str(cycle.pk)).count() == 2
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, tacheng_grant):
+    """An applicant registered as =HYPERLINK(…) must not become a live formula in the office's exports (#16 item 10):
+    the cell is text, with Excel's quote prefix, in applications.xlsx and winners.xlsx; submission times are in
+    Asia/Shanghai."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from awards.models import Applicant, Grant
+    from core import clock
+
+    formula = '=HYPERLINK("http://evil.example/","点击查看")'
+    grant = Grant.objects.get(cycle=tacheng_grant.cycle)
+    Applicant.objects.filter(pk=grant.applicant_id).update(name=formula)
+    Grant.objects.filter(pk=grant.pk).update(applicant_name="-1+1")
+    client.force_login(tacheng_grant.office)
+    for what, sheet, column, value in (("applications", "申报明细", 1, formula), ("winners", "获奖名单", 1, "-1+1")):
+        data = client.get(f"/office/cycles/{tacheng_grant.cycle.pk}/export/{what}.xlsx").content
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+            assert not any(b"<f>" in z.read(n) for n in sheets), f"{what}.xlsx holds a formula"
+        cells = [row[column] for row in load_workbook(io.BytesIO(data))[sheet].iter_rows(min_row=2)]
+        hit = next(c for c in cells if c.value == value)
+        assert hit.data_type == "s" and hit.quotePrefix
+    app = grant.application
+    rows = list(load_workbook(io.BytesIO(client.get(f"/office/cycles/{tacheng_grant.cycle.pk}/export/applications.xlsx").content))
+                ["申报明细"].iter_rows(values_only=True))
+    shown = next(r[6] for r in rows if r[0] == app.reference)
+    assert shown == app.submitted_at.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M")
