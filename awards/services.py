@@ -12,6 +12,7 @@ from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
 from core.period import Period
+from core.text import typed
 from jurisdictions.calendar import compute_window, deadline_after
 from jurisdictions.models import Award, Body, BodyKind, Jurisdiction
 from jurisdictions.rules import Rules, cite
@@ -32,7 +33,9 @@ def applicant_register_organization(*, user, name: str, credit_code: str, county
     """The new applicant, with the user as its first member; or, when the code belongs to a record that no
     account holds (imported history), a pending ClaimRequest and nothing else (see _claim_request)."""
     code = validate_credit_code(credit_code)
-    if not name.strip():
+    name = typed(name, label="单位名称", field="name")
+    address = typed(address, label="地址", field="address")
+    if not name:
         raise DomainError("请填写单位名称。", field="name")
     if legal_form == "branch" and parent is None:
         raise DomainError("分支、内设、派出机构须填写其上级法人或非法人组织。", field="parent")
@@ -57,7 +60,9 @@ def applicant_register_individual(*, user, name: str, id_number: str, county: Ju
     from core.crypto import blind_index
 
     number = validate_id_number(id_number)
-    if not name.strip():
+    name = typed(name, label="姓名", field="name")
+    employer = typed(employer, label="工作单位", field="employer")
+    if not name:
         raise DomainError("请填写姓名。", field="name")
     with transaction.atomic():
         existing = Applicant.objects.select_for_update().filter(id_number_index=blind_index(number)).first()
@@ -98,7 +103,7 @@ def _claim_request(applicant: Applicant, *, user, field: str, taken: str, **fact
 def _applicant_rename(applicant: Applicant, *, name: str, actor, role: str, why: str) -> None:
     """Every change of an applicant's name goes through here and is audited with the old and the new name.
     Grants keep the name they were made to (Grant.applicant_name)."""
-    name = name.strip()
+    name = typed(name, label="单位名称", field="name")
     if not name or name == applicant.name:
         return
     old = applicant.name

@@ -3,7 +3,6 @@ consensus sheets, stage rankings, composite scores, votes, the office's review a
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -14,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from awards.models import Applicant, Application, Status
 from awards.selectors import awards_for_office
+from core.text import comparable
 from core.errors import DomainError
 from jurisdictions.models import Body, BodyKind, Role
 from jurisdictions.rules import STAGE_LABELS, Rules
@@ -70,13 +70,9 @@ def criteria_for(application: Application, stage: str) -> CriteriaSet:
 
 # ---------------------------------------------------------------- conflicts
 
-_SPACES = re.compile(r"\s+")
-
-
 def normalise_name(name: str | None) -> str:
-    if not name:
-        return ""
-    return _SPACES.sub("", name).replace("（", "(").replace("）", ")").strip().lower()
+    """Names compared for conflicts: core.text.comparable (NFKC, no invisible characters, no spaces, case-folded)."""
+    return comparable(name)
 
 
 def _applicant_orgs(applicant: Applicant) -> set[str]:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from awards.models import Applicant, Application, ApplicantMember, Cycle
+from core.text import typed
 from core import clock
 from core.audit import log_action
 from core.errors import DomainError, NotPermitted
@@ -157,7 +158,9 @@ def expert_create(*, jurisdiction: Jurisdiction, name: str, employer: str = "", 
     """Adds a person to the pool; with a login they also get the reviewer role in the jurisdiction."""
     if actor is not None and not is_office_of_jurisdiction(actor, jurisdiction):
         raise NotPermitted("只有本辖区质量奖办公室可以管理专家库。")
-    if not name.strip():
+    name = typed(name, label="专家姓名", field="name")
+    employer = typed(employer, label="工作单位", field="employer")
+    if not name:
         raise DomainError("请填写专家姓名。", field="name")
     user = _expert_login(jurisdiction=jurisdiction, user=user, new_username=new_username, new_password=new_password)
     expert = Expert.objects.create(jurisdiction=jurisdiction, name=name.strip(), employer=employer.strip(), title=title,
@@ -207,7 +210,7 @@ def expert_update(*, expert: Expert, actor, user=None, new_username: str = "", n
     before = {k: getattr(expert, k) for k in fields}
     for k, v in fields.items():
         if k in ("name", "employer"):
-            v = (v or "").strip()
+            v = typed(v, label="专家姓名" if k == "name" else "工作单位", field=k)
         if k == "industries":
             v = [i.strip() for i in v if i and i.strip()]
         setattr(expert, k, v)
@@ -246,6 +249,7 @@ def conflict_declare(*, expert: Expert, relation: str, applicant: Applicant | No
     """The expert (or the office) declares a conflict. Any assignment it touches is revoked at once."""
     if relation not in ConflictRelation.values:
         raise DomainError("请选择利益关系类型。", field="relation")
+    organisation_name = typed(organisation_name, label="涉及的单位名称", field="organisation_name")
     if not (applicant or organisation_name.strip() or credit_code.strip()):
         raise DomainError("请填写涉及的申报主体名称或统一社会信用代码。", field="organisation_name")
     if relation == ConflictRelation.FORMER_EMPLOYER and not year_from:
