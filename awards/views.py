@@ -566,7 +566,7 @@ def office_cycle(request, pk):
         "cycle": cycle, "rules": rules, "funnel": funnel, "chart": selectors.funnel_chart(funnel), "deadlines": deadlines,
         "calendar": selectors.month_calendar(month.year, month.month, deadlines), "month": month,
         "prev_month": prev_month, "next_month": next_month,
-        "overdue": list(selectors.overdue_applications(cycle, today)), "objections": extra.get("objections", 0),
+        "overdue": list(selectors.overdue_applications(cycle, today)), "objections": extra.get("objections", 0), "sweep_failures": extra.get("sweep_failures", []),
         "planner": planner, "plan": plan, "plan_error": plan_error, "committee_stage": committee_stage, "today": today,
         "has_review_pages": _has_url("review-stage"),
     })

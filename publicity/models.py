@@ -58,6 +58,9 @@ class Notice(models.Model):
     article = models.CharField(max_length=60, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # the deadline sweep could not close it: why, and when it last tried (retried every run, shown to the office)
+    sweep_error = models.CharField("期满处理失败原因", max_length=500, blank=True)
+    sweep_failed_at = models.DateTimeField(null=True, blank=True)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
     applications = models.ManyToManyField(Application, related_name="notices", blank=True)
 

@@ -42,7 +42,8 @@ def office_cycle(sender, *, cycle, today: dt.date, **kwargs):
              for n in Notice.objects.filter(cycle=cycle, state=Notice.State.OPEN, last_day__isnull=False,
                                             last_day__gte=today).order_by("last_day")]
     objections = Objection.objects.filter(notice__cycle=cycle, state__in=Objection.OPEN_STATES).count()
-    return {"objections": objections, "dates": dates}
+    stuck = list(Notice.objects.filter(cycle=cycle, state=Notice.State.OPEN).exclude(sweep_error="").order_by("closes_at"))
+    return {"objections": objections, "dates": dates, "sweep_failures": stuck}
 
 
 # ---- stage actions owned here -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ in_publicity, so two sweeps never advance one twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 
@@ -20,6 +21,8 @@ from jurisdictions.calendar import compute_window
 from jurisdictions.rules import STAGE_LABELS, Rules
 
 from .models import STAGE_NOTICE_KIND, Notice, NoticeKind, Objection
+
+logger = logging.getLogger(__name__)
 
 
 def _window_fields(window, article):
@@ -143,15 +146,50 @@ def close_notices(*, notices: list[Notice], now: dt.datetime) -> dict:
 
 def close_due_windows(*, now: dt.datetime | None = None, batch: int = 200) -> dict:
     """The sweep: one transaction per batch, not one for all, so locks are held briefly and a concurrent sweep
-    skips what this one holds; each batch is complete (moves, closed notices, audit entries) or not written."""
+    skips what this one holds. Inside a batch each tenant's notices close together in a savepoint of their own,
+    complete (moves, closed notices, audit entries) or not written; when that fails, each notice alone. A notice
+    that cannot close keeps its error (shown to its office, retried by the next run) and never keeps another
+    notice, or another tenant's, from closing. `failed` is in the result only when something failed."""
     now = now or clock.now()
     totals = {"closed": 0, "advanced": 0, "held": 0}
+    failed: set[int] = set()  # tried and failed in this run: left for the next one
     while True:
         with transaction.atomic():
             due = list(Notice.objects.select_for_update(skip_locked=True, of=("self",)).select_related("award__jurisdiction")
-                       .filter(state=Notice.State.OPEN, closes_at__lte=now).order_by("closes_at", "pk")[:batch])
+                       .filter(state=Notice.State.OPEN, closes_at__lte=now).exclude(pk__in=failed)
+                       .order_by("closes_at", "pk")[:batch])
             if not due:
                 return totals
-            result = close_notices(notices=due, now=now)
-            for key in totals:
-                totals[key] += result[key]
+            by_tenant: dict[int, list[Notice]] = {}
+            for notice in due:
+                by_tenant.setdefault(notice.award.jurisdiction_id, []).append(notice)
+            for notices in by_tenant.values():
+                _close_isolated(notices, now, failed, totals)
+
+
+def _close_isolated(notices: list[Notice], now: dt.datetime, failed: set[int], totals: dict) -> None:
+    """Closes the notices together in a savepoint; when that fails, each one alone (re-read, as the failed
+    attempt may have changed the objects in memory), recording the failure of those that cannot close."""
+    try:
+        with transaction.atomic():
+            result = close_notices(notices=notices, now=now)
+    except Exception as exc:  # noqa: BLE001 — recorded on the notice; the others still close
+        if len(notices) == 1:
+            _sweep_failed(notices[0], exc, now, failed, totals)
+            return
+        for notice in notices:
+            fresh = Notice.objects.select_related("award__jurisdiction").get(pk=notice.pk)  # still locked by this transaction
+            _close_isolated([fresh], now, failed, totals)
+        return
+    for key in ("closed", "advanced", "held"):
+        totals[key] += result[key]
+    cleared = [n.pk for n in notices if n.sweep_error]
+    if cleared:
+        Notice.objects.filter(pk__in=cleared).update(sweep_error="", sweep_failed_at=None)
+
+
+def _sweep_failed(notice: Notice, exc: Exception, now: dt.datetime, failed: set[int], totals: dict) -> None:
+    logger.exception("deadline sweep: notice %s (%s) could not close", notice.pk, notice.award.slug)
+    failed.add(notice.pk)
+    totals["failed"] = totals.get("failed", 0) + 1
+    Notice.objects.filter(pk=notice.pk).update(sweep_error=f"{type(exc).__name__}: {exc}"[:500], sweep_failed_at=now)
