@@ -67,3 +67,20 @@ def test_a_notice_that_cannot_close_is_retried_and_shown_while_every_other_notic
     assert close_due_windows(now=dt.datetime(2025, 12, 9, 0, 6, tzinfo=SH))["closed"] == 1
     bad.refresh_from_db()
     assert bad.state == Notice.State.CLOSED and bad.sweep_error == "" and bad.sweep_failed_at is None
+
+
+def test_when_the_audit_log_cannot_be_written_no_notice_closes_half_and_the_next_run_closes_them():
+    from tests.atomicity import audit_failing, snapshot
+
+    when = dt.datetime(2025, 12, 1, 9, tzinfo=SH)
+    _cycle, _office, notices = _listed("tacheng-prefecture", "654201", 2, when)
+    before = snapshot()
+    with audit_failing():
+        result = close_due_windows(now=dt.datetime(2025, 12, 9, 0, 5, tzinfo=SH))
+    assert result["failed"] == 2 and result["closed"] == 0
+    after = snapshot()
+    changed = sorted(label for label in before if before[label] != after.get(label))
+    assert changed == ["publicity.Notice"], changed  # only the recorded errors
+    assert all(n.state == Notice.State.OPEN and n.sweep_error for n in Notice.objects.filter(pk__in=[n.pk for n in notices]))
+    assert not Application.objects.exclude(status=Status.IN_PUBLICITY).filter(notices__in=notices).exists()
+    assert close_due_windows(now=dt.datetime(2025, 12, 9, 0, 6, tzinfo=SH))["closed"] == 2
