@@ -58,14 +58,14 @@ def test_applicant_declares_uploads_checks_and_submits(orm_beside_playwright, pa
     page.get_by_label("被列入经营异常名录").select_option("no")
     page.get_by_label("被列入严重违法失信名单").select_option("no")
     page.get_by_label("申报材料涉及国家秘密").select_option("no")
-    page.get_by_label("发生安全、质量、环境等事故的年份").fill("")
+    page.get_by_label("发生安全、质量、环境等事故的日期").fill("")
     page.get_by_role("button", name="保存并下一步").click()
     page.get_by_label("自我评价报告").fill("我单位对照评审标准逐项开展了自我评价。")
     page.get_by_role("button", name="保存并下一步").click()
     page.get_by_label("内部公示开始日期").fill(start.isoformat())
     page.get_by_label("内部公示结束日期").fill(end.isoformat())
     page.get_by_role("button", name="保存并下一步").click()
-    page.get_by_role("button", name="保存并下一步").click()  # 推荐意见: not required for a legal person here
+    # no 推荐意见 step: 塔城 第十二条 asks it of a branch only
     page.get_by_label("创新能力强、质量管理水平先进、成长性较强的中小型组织（第九条（七））").check()
     page.get_by_role("button", name="保存并下一步").click()
     page.wait_for_url("**step=materials")
@@ -74,7 +74,7 @@ def test_applicant_declares_uploads_checks_and_submits(orm_beside_playwright, pa
     page.get_by_role("button", name="上传").click()
     page.locator("#materials").get_by_role("link", name="申报书").wait_for()
     assert "申报书.pdf" in page.locator("#materials").inner_text()
-    assert page.locator("#decl-progress").get_attribute("value") == "6"  # all but 推荐意见 (left empty) and the submission
+    assert page.locator("#decl-progress").get_attribute("value") == "6"  # all but the submission
     page.get_by_role("link", name="下一步：资格自查与提交").click()
     table = page.locator("#eligibility").inner_text()
     assert "第九条（二）" in table and "年，要求 5 年以上" in table and "需人工审核" in table

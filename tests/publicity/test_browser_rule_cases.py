@@ -29,6 +29,7 @@ def test_office_saves_a_version_breaking_a_case_with_a_reason_and_adds_a_case(or
     page.click("button.primary")
     page.wait_for_url("**/rules/xam-leader/edit/")
     page.locator('[name="stage__pre_check__publicity__length"]').fill("3")
+    page.fill("#id_document_number", "兴署办发〔2027〕1号")  # a new document: the same 文号 may not cut a 不少于 window
     page.fill("#id_note", "初审公示期改为3个工作日")
     page.click("text=保存为第2版")
     broken = page.locator("#broken-cases")
