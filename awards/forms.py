@@ -139,17 +139,22 @@ _DATE_FORMS = (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r
                r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
-class DateListField(forms.CharField):
-    """Dates typed in one box (2024-06-01、2025-03-15), each a day that has passed; kept as ISO strings."""
+class _ListField(forms.CharField):
+    """Several values typed in one box, shown joined by 顿号; optional, with the help text its kind gives."""
+    HELP = ""
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, help_text="如无则留空；填写具体日期（年-月-日），多个日期用逗号或顿号分隔，例如：2024-06-01、2025-03-15",
-                         **kwargs)
+        super().__init__(required=False, help_text=self.HELP, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
             return "、".join(str(v) for v in value)
         return value
+
+
+class DateListField(_ListField):
+    """Dates typed in one box (2024-06-01、2025-03-15), each a day that has passed; kept as ISO strings."""
+    HELP = "如无则留空；填写具体日期（年-月-日），多个日期用逗号或顿号分隔，例如：2024-06-01、2025-03-15"
 
     def clean(self, value):
         text = super().clean(value) or ""
@@ -171,17 +176,9 @@ class DateListField(forms.CharField):
         return [d.isoformat() for d in sorted(dates)]
 
 
-class FiscalYearListField(forms.CharField):
+class FiscalYearListField(_ListField):
     """Fiscal years typed in one box (2022、2024); a year not yet closed is refused, as the rule never reads it."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, help_text="如无则留空；只填已结束的会计年度（四位年份），多个年份用逗号或顿号分隔，例如：2022、2024",
-                         **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, (list, tuple)):
-            return "、".join(str(v) for v in value)
-        return value
+    HELP = "如无则留空；只填已结束的会计年度（四位年份），多个年份用逗号或顿号分隔，例如：2022、2024"
 
     def clean(self, value):
         text = super().clean(value) or ""

@@ -104,11 +104,6 @@ def applicant_recommendation(app: Application, rules: Rules) -> dict | None:
     return None
 
 
-def validity_article(ruleset) -> str:
-    """The article of a ruleset's document that states its term of validity (e.g. 有效期5年)."""
-    return str((ruleset.data.get("document") or {}).get("article") or "") if ruleset else ""
-
-
 def regulation_lapsed(cycle: Cycle, day: dt.date | None = None) -> tuple[str, str] | None:
     """(why, article) when a running cycle accepts no filing on `day` because the award's regulation has
     lapsed (its term ended and no later version is in force); None while a version is in force."""
@@ -116,7 +111,7 @@ def regulation_lapsed(cycle: Cycle, day: dt.date | None = None) -> tuple[str, st
     if ruleset_in_force(cycle.award, day) is not None:
         return None
     lapsed = cycle.ruleset
-    article = validity_article(lapsed)
+    article = Rules(lapsed.data).article("document")  # the article that states its term (有效期5年)
     until = f"有效期至 {lapsed.effective_until:%Y年%-m月%-d日}" if lapsed.effective_until else "已失效"
     title = (lapsed.data.get("document") or {}).get("title") or lapsed.document_number
     return cite(f"《{title}》（{lapsed.document_number}）{until}，期满后本届评选不再受理申报", article), article

@@ -144,7 +144,7 @@ def cycle_open(*, award: Award, actor, year: int, filing_deadline: dt.date, plan
     if ruleset is None:
         latest = award.rulesets.order_by("-version").first()
         span = f"（{latest.document_number}，{latest.effective_from or '印发之日'} 至 {latest.effective_until or '长期'}）" if latest else ""
-        article = selectors.validity_article(latest)
+        article = Rules(latest.data).article("document") if latest else ""
         raise DomainError(cite(f"{award.name}目前没有现行有效的管理办法{span}，不能启动新一届评选", article)
                           + "请先录入现行规则版本。", code="ruleset_not_in_force", article=article or None)
     rules = Rules(ruleset.data)

@@ -393,54 +393,41 @@ def _review_page(request, app, *, role, back, memberships=None):
     if request.method == "POST":
         what = request.POST.get("what")
         try:
+            def written(form, write, done):
+                """A side form of the page: its write, the domain refusal beside it, or the page again."""
+                if form.is_valid():
+                    try:
+                        result = write(form.cleaned_data)
+                    except DomainError as exc:
+                        add_domain_error(form, exc)
+                        raise _Stay() from None
+                    messages.success(request, done(result))
+                    return redirect(request.path)
+                raise _Stay()
+
             if what == "consult":
                 consult_form = ConsultationForm(request.POST)
-                if consult_form.is_valid():
-                    try:
-                        services.consultation_request(application=app, actor=request.user, role=role, departments=consult_form.department_list(),
-                                                      due_on=consult_form.cleaned_data["due_on"])
-                    except DomainError as exc:
-                        add_domain_error(consult_form, exc)
-                        raise _Stay() from None
-                    messages.success(request, "已记录征求意见。")
-                    return redirect(request.path)
-                raise _Stay()
+                return written(consult_form, lambda cd: services.consultation_request(
+                    application=app, actor=request.user, role=role, departments=consult_form.department_list(), due_on=cd["due_on"]),
+                    lambda _made: "已记录征求意见。")
             if what == "consult_answer":
                 answer_form = ConsultationAnswerForm(request.POST)
-                if answer_form.is_valid():
-                    consultation = app.consultations.filter(pk=answer_form.cleaned_data["consultation"]).first()
+
+                def answer(cd):
+                    consultation = app.consultations.filter(pk=cd["consultation"]).first()
                     if consultation is None:
                         raise Http404("征求意见记录不存在。")
-                    try:
-                        services.consultation_answer(consultation=consultation, actor=request.user, role=role, text=answer_form.cleaned_data["text"])
-                    except DomainError as exc:
-                        add_domain_error(answer_form, exc)
-                        raise _Stay() from None
-                    messages.success(request, f"已记录{consultation.department}的意见。")
-                    return redirect(request.path)
-                raise _Stay()
+                    return services.consultation_answer(consultation=consultation, actor=request.user, role=role, text=cd["text"])
+                return written(answer_form, answer, lambda c: f"已记录{c.department}的意见。")
             if what == "opinion":
                 opinion_form = OpinionForm(request.POST)
-                if opinion_form.is_valid():
-                    try:
-                        services.opinion_record(application=app, actor=request.user, role=role, **opinion_form.cleaned_data)
-                    except DomainError as exc:
-                        add_domain_error(opinion_form, exc)
-                        raise _Stay() from None
-                    messages.success(request, "意见已记录。")
-                    return redirect(request.path)
-                raise _Stay()
+                return written(opinion_form, lambda cd: services.opinion_record(application=app, actor=request.user, role=role, **cd),
+                               lambda _op: "意见已记录。")
             if what == "supplement":
                 supplement_form = SupplementRequestForm(request.POST)
-                if supplement_form.is_valid():
-                    try:
-                        services.supplement_request(application=app, actor=request.user, role=role, items=supplement_form.item_list())
-                    except DomainError as exc:
-                        add_domain_error(supplement_form, exc)
-                        raise _Stay() from None
-                    messages.success(request, "已一次性告知需补正的全部事项。")
-                    return redirect(request.path)
-                raise _Stay()
+                return written(supplement_form, lambda _cd: services.supplement_request(
+                    application=app, actor=request.user, role=role, items=supplement_form.item_list()),
+                    lambda _req: "已一次性告知需补正的全部事项。")
             action = request.POST.get("action", "")
             if action not in actions.REGISTRY:
                 raise Http404("未知的操作。")
